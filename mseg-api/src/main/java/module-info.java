@@ -1,0 +1,4 @@
+module org.mseg.api {
+    requires org.slf4j;
+    exports org.mseg.api;
+}

@@ -1,0 +1,2 @@
+/** MSeg API. */
+package org.mseg.api;

@@ -1,0 +1,2 @@
+package org.mseg.ccsa;
+final class Placeholder {}

@@ -1,0 +1,2 @@
+package org.mseg.datasets;
+final class Placeholder {}

@@ -1,0 +1,2 @@
+/** Dataset providers, MSeg's transforms and the multi-dataset loader. */
+package org.mseg.datasets;

@@ -1,0 +1,10 @@
+/** HRNetV2 on TensorFlow Java, PyTorch checkpoint import, and the training engine. */
+module org.mseg.hrnet {
+    requires transitive org.mseg.api;
+    requires org.mseg.taxonomy;
+    requires org.slf4j;
+    requires tensorflow;
+    requires tensorflow.framework;
+    exports org.mseg.hrnet;
+    exports org.mseg.hrnet.io;
+}

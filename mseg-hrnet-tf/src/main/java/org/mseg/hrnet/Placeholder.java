@@ -1,0 +1,2 @@
+package org.mseg.hrnet;
+final class Placeholder {}

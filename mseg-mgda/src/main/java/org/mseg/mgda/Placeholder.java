@@ -1,0 +1,2 @@
+package org.mseg.mgda;
+final class Placeholder {}

@@ -1,0 +1,2 @@
+package org.mseg.taxonomy;
+final class Placeholder {}

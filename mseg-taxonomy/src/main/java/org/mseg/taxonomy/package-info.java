@@ -1,0 +1,2 @@
+/** MSeg taxonomies. */
+package org.mseg.taxonomy;
