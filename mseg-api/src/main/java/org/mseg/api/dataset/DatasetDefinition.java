@@ -1,0 +1,41 @@
+package org.mseg.api.dataset;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A dataset as it lies on disk: where its folder is under the data root, which taxonomy its labels use, its splits and
+ * their list files, and how label files are decoded. Paths in list files are relative to the dataset folder.
+ *
+ * @param name          unique name, equal to the name MSeg uses for its list folder (e.g. {@code cityscapes-19})
+ * @param taxonomy      name of the taxonomy its label ids refer to (often equal to {@code name})
+ * @param folder        the dataset folder relative to the data root, e.g. {@code Cityscapes}
+ * @param splits        available splits
+ * @param labelEncoding how label files store class ids
+ * @param description   one line for listings
+ */
+public record DatasetDefinition(String name, String taxonomy, String folder, List<SplitDefinition> splits,
+        LabelEncoding labelEncoding, String description) {
+    public DatasetDefinition {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(taxonomy, "taxonomy");
+        Objects.requireNonNull(folder, "folder");
+        Objects.requireNonNull(labelEncoding, "labelEncoding");
+        Objects.requireNonNull(description, "description");
+        splits = List.copyOf(splits);
+        if (name.isBlank() || taxonomy.isBlank()) {
+            throw new IllegalArgumentException("dataset name and taxonomy must not be blank");
+        }
+    }
+
+    /** The split with this name, if the dataset has it. */
+    public Optional<SplitDefinition> split(String splitName) {
+        return splits.stream().filter(s -> s.name().equals(splitName)).findFirst();
+    }
+
+    /** Names of all splits. */
+    public List<String> splitNames() {
+        return splits.stream().map(SplitDefinition::name).toList();
+    }
+}

@@ -1,0 +1,18 @@
+package org.mseg.api.train;
+
+/**
+ * A training strategy instantiated for one run: decides, each step, how the per-dataset sub-batches become a loss and
+ * an update. The training engine defines the backend-specific contract reached through {@link #unwrap(Class)}.
+ */
+public interface TrainingStrategy {
+
+    /** The strategy's name, as selected with {@code --strategy}. */
+    String name();
+
+    /**
+     * The backend-specific implementation.
+     *
+     * @throws IllegalArgumentException if the strategy has no view of that type
+     */
+    <T> T unwrap(Class<T> type);
+}

@@ -1,2 +1,0 @@
-package org.mseg.taxonomy;
-final class Placeholder {}
