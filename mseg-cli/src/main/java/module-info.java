@@ -1,3 +1,4 @@
+/** The {@code mseg-cli} command line (Picocli). Exports nothing; {@code main} is {@code org.mseg.cli.Main}. */
 module org.mseg.cli {
     requires org.mseg.api;
     requires org.mseg.taxonomy;

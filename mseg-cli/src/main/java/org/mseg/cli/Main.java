@@ -1,2 +1,11 @@
 package org.mseg.cli;
-public final class Main { public static void main(String[] a) {} }
+
+/** Entry point: builds the command line, executes it and exits with its code. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(MsegCommand.commandLine().execute(args));
+    }
+}
