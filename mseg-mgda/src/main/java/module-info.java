@@ -1,7 +1,5 @@
 /** The MGDA multi-objective training strategy (Sener and Koltun, NeurIPS 2018) as MSeg adapts it. */
 module org.mseg.mgda {
     requires transitive org.mseg.api;
-    requires org.mseg.hrnet;
-    requires org.slf4j;
     exports org.mseg.mgda;
 }

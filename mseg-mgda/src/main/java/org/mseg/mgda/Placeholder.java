@@ -1,2 +1,0 @@
-package org.mseg.mgda;
-final class Placeholder {}
