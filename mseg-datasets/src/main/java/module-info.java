@@ -1,9 +1,14 @@
 /** MSeg datasets: readers for MSeg's on-disk layout, transforms, the multi-dataset loader and synthetic data. */
 module org.mseg.datasets {
     requires transitive org.mseg.api;
-    requires org.mseg.taxonomy;
+    requires transitive org.mseg.taxonomy;
     requires org.slf4j;
-    requires org.bytedeco.javacpp;
-    requires org.bytedeco.opencv;
+    // Samples and transforms hand OpenCV Mats across the API.
+    requires transitive org.bytedeco.javacpp;
+    requires transitive org.bytedeco.opencv;
+
     exports org.mseg.datasets;
+    exports org.mseg.datasets.transform;
+
+    provides org.mseg.api.dataset.DatasetProvider with org.mseg.datasets.builtin.MsegDatasetProvider;
 }

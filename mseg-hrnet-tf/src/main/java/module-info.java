@@ -3,7 +3,7 @@ module org.mseg.hrnet {
     requires transitive org.mseg.api;
     requires org.mseg.taxonomy;
     requires org.slf4j;
-    requires tensorflow;
+    requires transitive tensorflow;
     requires tensorflow.framework;
     exports org.mseg.hrnet;
     exports org.mseg.hrnet.io;

@@ -1,2 +1,0 @@
-package org.mseg.datasets;
-final class Placeholder {}

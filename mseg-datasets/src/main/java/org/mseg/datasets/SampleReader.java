@@ -1,0 +1,199 @@
+package org.mseg.datasets;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.mseg.api.DatasetException;
+import org.mseg.api.dataset.DatasetDefinition;
+import org.mseg.api.dataset.LabelEncoding;
+import org.mseg.api.plugin.Registry;
+import org.mseg.api.taxonomy.TaxonomyDefinition;
+
+/**
+ * Reads the samples of one split list with OpenCV, as upstream's {@code SemData}: the image decoded as 8-bit BGR,
+ * converted to RGB {@code CV_32FC3} (0..255); the label read unchanged and required to be single-channel 8-bit with
+ * class ids below the dataset's class count or 255 (ignore).
+ *
+ * <p>Every failure (missing or undecodable file, wrong label format, size mismatch, invalid class id) is a
+ * {@link DatasetException} naming the list, the line and the file. Label ids stay in the dataset's taxonomy;
+ * conversion to a training taxonomy is the {@code LabelLookup} transform.
+ */
+public final class SampleReader {
+    private final SplitList list;
+    private final Path datasetFolder;
+    private final int numClasses;
+
+    /**
+     * @param list          the split list whose entries are read
+     * @param datasetFolder folder the list's paths are relative to
+     * @param numClasses    class count of the dataset's taxonomy; label ids must be below it or 255
+     */
+    public SampleReader(SplitList list, Path datasetFolder, int numClasses) {
+        this.list = Objects.requireNonNull(list, "list");
+        this.datasetFolder = Objects.requireNonNull(datasetFolder, "datasetFolder");
+        if (numClasses < 1 || numClasses > TaxonomyDefinition.IGNORE_ID) {
+            throw new IllegalArgumentException("an 8-bit label taxonomy has 1..255 classes, got " + numClasses);
+        }
+        this.numClasses = numClasses;
+    }
+
+    /**
+     * A reader for a dataset's split list under a data root, taking the class count from the dataset's taxonomy.
+     *
+     * @throws DatasetException if the dataset's labels are not 8-bit or its taxonomy is unknown
+     */
+    public static SampleReader of(DatasetDefinition dataset, DataRoot root, SplitList list,
+            Registry<TaxonomyDefinition> taxonomies) {
+        if (dataset.labelEncoding() != LabelEncoding.GRAY8) {
+            throw new DatasetException("Dataset '" + dataset.name() + "' stores " + dataset.labelEncoding()
+                    + " labels; training reads 8-bit labels only. Remap it to an 8-bit taxonomy first.");
+        }
+        TaxonomyDefinition taxonomy = taxonomies.find(dataset.taxonomy()).orElseThrow(() -> new DatasetException(
+                "Dataset '" + dataset.name() + "' uses taxonomy '" + dataset.taxonomy() + "', which no taxonomy"
+                        + " provider defines. Add the plugin that provides it. Known: " + taxonomies.names()));
+        return new SampleReader(list, root.folderOf(dataset), taxonomy.classNames().size());
+    }
+
+    /** The list this reader reads. */
+    public SplitList list() {
+        return list;
+    }
+
+    /** Number of samples. */
+    public int size() {
+        return list.size();
+    }
+
+    /**
+     * Reads the entry at a list index (0-based); the caller owns the returned sample and must close it.
+     *
+     * @throws DatasetException as {@link #read(SplitEntry)}
+     */
+    public Sample read(int index) {
+        return read(list.entries().get(index));
+    }
+
+    /**
+     * Reads an image and its label; the caller owns the returned sample and must close it.
+     *
+     * @throws DatasetException if the entry has no label, a file is missing or undecodable, the label is not
+     *                          single-channel 8-bit, the sizes differ, or a label id is not a class of the dataset
+     */
+    public Sample read(SplitEntry entry) {
+        String labelPath = entry.labelPath().orElseThrow(() -> new DatasetException(where(entry)
+                + ": the split is unlabeled (image paths only), so it cannot be used for training or evaluation."
+                + " Choose a labeled split."));
+        Mat image = readImage(entry);
+        try {
+            Mat label = readLabel(entry, labelPath);
+            if (label.rows() != image.rows() || label.cols() != image.cols()) {
+                String message = where(entry) + ": image " + resolve(entry.imagePath()) + " is " + image.cols() + "x"
+                        + image.rows() + " but label " + resolve(labelPath) + " is " + label.cols() + "x"
+                        + label.rows() + ". Image and label must have the same size; check the list pairs the right"
+                        + " files.";
+                label.close();
+                throw new DatasetException(message);
+            }
+            return new Sample(image, label);
+        } catch (RuntimeException e) {
+            image.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads the image of an entry as RGB {@code CV_32FC3}; the caller owns the returned Mat and must close it.
+     *
+     * @throws DatasetException if the file is missing or cannot be decoded
+     */
+    public Mat readImage(SplitEntry entry) {
+        Path path = existing(entry, entry.imagePath(), "image");
+        try (Mat bgr = imread(path.toString(), IMREAD_COLOR); Mat rgb = new Mat()) {
+            if (bgr.empty()) {
+                throw new DatasetException(where(entry) + ": cannot decode image " + path + ". It is not a readable"
+                        + " JPEG/PNG; re-download or re-extract it.");
+            }
+            cvtColor(bgr, rgb, COLOR_BGR2RGB);
+            Mat image = new Mat();
+            rgb.convertTo(image, CV_32F);
+            return image;
+        }
+    }
+
+    private Mat readLabel(SplitEntry entry, String labelPath) {
+        Path path = existing(entry, labelPath, "label");
+        Mat label = imread(path.toString(), IMREAD_UNCHANGED);
+        try {
+            if (label.empty()) {
+                throw new DatasetException(where(entry) + ": cannot decode label " + path + ". It is not a readable"
+                        + " PNG; re-create it with MSeg's remap scripts.");
+            }
+            if (label.channels() != 1 || label.depth() != CV_8U) {
+                throw new DatasetException(where(entry) + ": label " + path + " has " + label.channels()
+                        + " channel(s) of " + depthName(label.depth()) + "; MSeg labels are single-channel 8-bit"
+                        + " PNGs of class ids (semseg format). Convert colour or 16-bit labels with MSeg's remap"
+                        + " scripts to an 8-bit taxonomy first.");
+            }
+            checkIds(entry, path, label);
+            return label;
+        } catch (RuntimeException e) {
+            label.close();
+            throw e;
+        }
+    }
+
+    private void checkIds(SplitEntry entry, Path path, Mat label) {
+        byte[] row = new byte[label.cols()];
+        for (int r = 0; r < label.rows(); r++) {
+            label.ptr(r).get(row);
+            for (int c = 0; c < row.length; c++) {
+                int id = row[c] & 0xff;
+                if (id >= numClasses && id != TaxonomyDefinition.IGNORE_ID) {
+                    throw new DatasetException(where(entry) + ": label " + path + " holds id " + id + " at (x=" + c
+                            + ", y=" + r + "), but the dataset has classes 0.." + (numClasses - 1) + " and 255"
+                            + " (ignore). The label belongs to another taxonomy or was not remapped; check the list"
+                            + " points at the remapped label folder.");
+                }
+            }
+        }
+    }
+
+    private Path existing(SplitEntry entry, String relative, String what) {
+        Path path = resolve(relative);
+        if (!Files.isRegularFile(path)) {
+            throw new DatasetException(where(entry) + ": " + what + " file " + path + " does not exist. Check the"
+                    + " data root and that the dataset was downloaded and prepared.");
+        }
+        return path;
+    }
+
+    private Path resolve(String relative) {
+        return datasetFolder.resolve(relative);
+    }
+
+    private String where(SplitEntry entry) {
+        return list.source() + " line " + entry.lineNumber();
+    }
+
+    private static String depthName(int depth) {
+        return switch (depth) {
+            case 0 -> "8-bit unsigned";
+            case 1 -> "8-bit signed";
+            case 2 -> "16-bit unsigned";
+            case 3 -> "16-bit signed";
+            case 4 -> "32-bit int";
+            case 5 -> "32-bit float";
+            case 6 -> "64-bit float";
+            default -> "depth " + depth;
+        };
+    }
+}

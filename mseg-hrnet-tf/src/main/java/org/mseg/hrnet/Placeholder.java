@@ -1,2 +1,0 @@
-package org.mseg.hrnet;
-final class Placeholder {}
