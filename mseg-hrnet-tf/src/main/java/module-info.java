@@ -7,4 +7,5 @@ module org.mseg.hrnet {
     requires tensorflow.framework;
     exports org.mseg.hrnet;
     exports org.mseg.hrnet.io;
+    provides org.mseg.api.model.ModelProvider with org.mseg.hrnet.provider.HrnetModelProvider;
 }

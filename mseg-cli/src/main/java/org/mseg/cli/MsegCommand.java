@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "mseg-cli", mixinStandardHelpOptions = true, versionProvider = MsegCommand.Version.class,
         description = "MSeg for Java: multi-dataset semantic segmentation training, evaluation and inference.",
-        subcommands = {TaxonomyCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DatasetsCommand.class, TaxonomyCommand.class, ModelCommand.class, PluginsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class MsegCommand {
 
     /** Exit code of a successful run. */

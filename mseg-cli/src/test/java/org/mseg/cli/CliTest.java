@@ -111,4 +111,26 @@ class CliTest {
         assertTrue(r.out().lines().anyMatch(l -> l.matches("taxonomy\\s+universal\\s+org\\.mseg\\.taxonomy\\s+.*")),
                 r.out());
     }
+
+    @Test
+    void modelSummaryPrintsTheW48ParameterCount() {
+        Run r = run("model", "summary", "--arch", "hrnet", "--width", "48", "--num-classes", "194");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Trainable parameters: 65,985,554"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("upsample") && l.contains("713x713x194")), r.out());
+        assertEquals(2, run("model", "summary", "--arch", "hrnett").code());
+        assertEquals(2, run("model", "summary", "--width", "64").code());
+        assertEquals(2, run("model", "summary", "--variant", "tiny", "--input", "32x33").code());
+    }
+
+    @Test
+    void datasetsListShowsEveryBuiltInDatasetAndWhetherItIsFound(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("Cityscapes"));
+        Run r = run("datasets", "list", "--data-root", root.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("cityscapes-19\\s+cityscapes-19\\s+19\\s+\\S*val\\S*\\s+Cityscapes\\s+yes")),
+                r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("bdd\\s+bdd\\s+19\\s+\\S+\\s+BDD/bdd100k\\s+no")), r.out());
+        assertEquals(22, r.out().lines().count(), "header and 21 datasets");
+    }
 }

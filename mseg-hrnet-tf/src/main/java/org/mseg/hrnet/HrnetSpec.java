@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.mseg.api.MsegException;
+import org.mseg.api.ConfigException;
 
 /**
  * The shape of an HRNetV2 network: everything except the number of classes.
@@ -122,12 +122,12 @@ public record HrnetSpec(
     /**
      * The named variant.
      *
-     * @throws MsegException if the name is unknown; the message lists the known names
+     * @throws ConfigException if the name is unknown; the message lists the known names
      */
     public static HrnetSpec named(String name) {
         Supplier<HrnetSpec> spec = VARIANTS.get(name);
         if (spec == null) {
-            throw new MsegException("unknown HRNet variant '" + name + "'; known variants: "
+            throw new ConfigException("unknown HRNet variant '" + name + "'; known variants: "
                     + String.join(", ", variantNames()));
         }
         return spec.get();

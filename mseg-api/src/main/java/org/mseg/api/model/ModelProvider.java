@@ -19,6 +19,16 @@ public interface ModelProvider extends Provider {
     long parameterCount(String variant, int numClasses);
 
     /**
+     * The layer table of a model for an input of the given size, without training it; empty if the provider offers
+     * none.
+     *
+     * @throws org.mseg.api.ConfigException if the variant is unknown or the input size is invalid for the model
+     */
+    default List<LayerSummary> summary(ModelSpec spec, int height, int width) {
+        return List.of();
+    }
+
+    /**
      * Builds the model into the backend.
      *
      * @throws org.mseg.api.ConfigException if the variant is unknown; the message lists the known variants
