@@ -3,6 +3,9 @@
  * types, provider discovery and the exception hierarchy. Plugin authors compile against this module only.
  */
 module org.mseg.api {
+    requires org.yaml.snakeyaml;
+
+    exports org.mseg.api.config;
     exports org.mseg.api;
     exports org.mseg.api.dataset;
     exports org.mseg.api.model;

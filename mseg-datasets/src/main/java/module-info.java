@@ -9,6 +9,9 @@ module org.mseg.datasets {
 
     exports org.mseg.datasets;
     exports org.mseg.datasets.transform;
+    exports org.mseg.datasets.loader;
+    exports org.mseg.datasets.synth;
+    exports org.mseg.datasets.metrics;
 
     provides org.mseg.api.dataset.DatasetProvider with org.mseg.datasets.builtin.MsegDatasetProvider;
 }

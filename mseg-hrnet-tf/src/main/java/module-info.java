@@ -2,10 +2,13 @@
 module org.mseg.hrnet {
     requires transitive org.mseg.api;
     requires org.mseg.taxonomy;
+    requires transitive org.mseg.datasets;
     requires org.slf4j;
     requires transitive tensorflow;
     requires tensorflow.framework;
     exports org.mseg.hrnet;
     exports org.mseg.hrnet.io;
+    exports org.mseg.hrnet.checkpoint;
+    exports org.mseg.hrnet.engine;
     provides org.mseg.api.model.ModelProvider with org.mseg.hrnet.provider.HrnetModelProvider;
 }

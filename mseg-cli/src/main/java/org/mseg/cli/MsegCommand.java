@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "mseg-cli", mixinStandardHelpOptions = true, versionProvider = MsegCommand.Version.class,
         description = "MSeg for Java: multi-dataset semantic segmentation training, evaluation and inference.",
-        subcommands = {DatasetsCommand.class, TaxonomyCommand.class, ModelCommand.class, PluginsCommand.class,
+        subcommands = {TrainCommand.class, DatasetsCommand.class, TaxonomyCommand.class, ModelCommand.class,
+                ConfigCommand.class, ScoreCommand.class, BenchCommand.class, PluginsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MsegCommand {
 

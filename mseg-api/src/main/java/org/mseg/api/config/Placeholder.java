@@ -1,0 +1,6 @@
+package org.mseg.api.config;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}

@@ -1,0 +1,6 @@
+package org.mseg.datasets.loader;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}

@@ -1,0 +1,6 @@
+package org.mseg.datasets.metrics;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}

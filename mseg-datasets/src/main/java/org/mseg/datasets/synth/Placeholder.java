@@ -1,0 +1,6 @@
+package org.mseg.datasets.synth;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}

@@ -1,0 +1,6 @@
+package org.mseg.hrnet.checkpoint;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}

@@ -1,0 +1,6 @@
+package org.mseg.hrnet.engine;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}

@@ -1,0 +1,2 @@
+/** The training engine: graph, optimizer, strategies, loop. */
+package org.mseg.hrnet.engine;
