@@ -1,6 +1,0 @@
-package org.mseg.datasets.metrics;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}
