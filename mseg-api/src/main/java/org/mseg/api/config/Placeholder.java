@@ -1,6 +1,0 @@
-package org.mseg.api.config;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}
