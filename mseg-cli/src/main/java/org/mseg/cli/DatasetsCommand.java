@@ -1,50 +1,559 @@
 package org.mseg.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.mseg.api.ConfigException;
+import org.mseg.api.DatasetException;
 import org.mseg.api.dataset.DatasetDefinition;
+import org.mseg.api.dataset.SplitDefinition;
 import org.mseg.api.plugin.Registry;
 import org.mseg.api.taxonomy.TaxonomyDefinition;
+import org.mseg.datasets.DataRoot;
+import org.mseg.datasets.SampleReader;
+import org.mseg.datasets.SplitEntry;
+import org.mseg.datasets.SplitList;
+import org.mseg.datasets.synth.SyntheticMseg;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mseg-cli datasets list}. */
+/** {@code mseg-cli datasets list|synth|index|check}. */
 @Command(name = "datasets", mixinStandardHelpOptions = true, description = "MSeg's datasets on disk.",
-        subcommands = {DatasetsCommand.ListDatasets.class})
+        subcommands = {DatasetsCommand.ListDatasets.class, DatasetsCommand.Synth.class, DatasetsCommand.Index.class,
+                DatasetsCommand.Check.class})
 final class DatasetsCommand {
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Every dataset: taxonomy, class count, splits, and whether it is found under the data root.")
-    static final class ListDatasets implements Callable<Integer> {
+    /** Shared state of the subcommands: plugin discovery and output. */
+    abstract static class Base implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Mixin
         PluginOptions plugins;
 
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        DatasetDefinition dataset(String name) {
+            return plugins.environment().datasets().get(name);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Every dataset: taxonomy, class count, splits, and whether it is found under the data root.")
+    static final class ListDatasets extends Base {
         @Option(names = "--data-root", paramLabel = "DIR",
                 description = "Folder holding the dataset folders (default: $MSEG_DATA_ROOT).")
         Path dataRoot;
 
+        @Option(names = "--lists", paramLabel = "DIR",
+                description = "Lists folder (<dataset>/list/<split>.txt); adds a column with the splits it has"
+                        + " lists for.")
+        Path lists;
+
         @Override
         public Integer call() {
             Optional<Path> root = Optional.ofNullable(dataRoot)
-                    .or(() -> Optional.ofNullable(System.getenv("MSEG_DATA_ROOT")).map(Path::of));
+                    .or(() -> Optional.ofNullable(System.getenv(DataRoot.ENV)).map(Path::of));
             Registry<TaxonomyDefinition> taxonomies = plugins.environment().taxonomies();
-            TextTable t = new TextTable("NAME", "TAXONOMY", "CLASSES", "SPLITS", "FOLDER", "FOUND");
+            List<String> header = new ArrayList<>(List.of("NAME", "TAXONOMY", "CLASSES", "SPLITS", "FOLDER", "FOUND"));
+            if (lists != null) {
+                header.add("LISTS");
+            }
+            TextTable t = new TextTable(header.toArray(String[]::new));
             for (DatasetDefinition d : plugins.environment().datasets().values()) {
                 String classes = taxonomies.find(d.taxonomy()).map(x -> String.valueOf(x.numClasses())).orElse("?");
                 String found = root.map(r -> Files.isDirectory(r.resolve(d.folder())) ? "yes" : "no")
                         .orElse("(no data root)");
-                t.row(d.name(), d.taxonomy(), classes, String.join(",", d.splitNames()), d.folder(), found);
+                List<Object> row = new ArrayList<>(List.of(d.name(), d.taxonomy(), classes,
+                        String.join(",", d.splitNames()), d.folder(), found));
+                if (lists != null) {
+                    List<String> present = d.splitNames().stream().filter(s -> Files.isRegularFile(
+                            listFile(lists, d.name(), s))).toList();
+                    row.add(present.isEmpty() ? "-" : String.join(",", present));
+                }
+                t.row(row.toArray());
             }
-            t.print(spec.commandLine().getOut());
+            t.print(out());
             return MsegCommand.OK;
+        }
+    }
+
+    /** {@code <lists>/<dataset>/list/<split>.txt}. */
+    static Path listFile(Path lists, String dataset, String split) {
+        return lists.resolve(dataset).resolve("list").resolve(split + ".txt");
+    }
+
+    /** An image size given as {@code WxH}. */
+    record ImageSize(int width, int height) {
+    }
+
+    /** Parses {@code WxH}. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<ImageSize> {
+        @Override
+        public ImageSize convert(String value) {
+            String[] parts = value.toLowerCase(Locale.ROOT).split("x", -1);
+            try {
+                if (parts.length == 2) {
+                    return new ImageSize(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()));
+                }
+            } catch (NumberFormatException e) {
+                // Reported below with the expected form.
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a size; write WIDTHxHEIGHT, e.g."
+                    + " 160x120");
+        }
+    }
+
+    @Command(name = "synth", mixinStandardHelpOptions = true,
+            description = {"Writes small synthetic versions of the seven training datasets (unrelabeled and relabeled),"
+                    + " each in its own layout, with split lists, for demos and smoke tests.",
+                "Use the result with --data-root DIR and --lists DIR/dataset_lists."})
+    static final class Synth extends Base {
+        @Option(names = "--out", required = true, paramLabel = "DIR",
+                description = "Empty or new folder, or a folder an earlier 'datasets synth' wrote (it is replaced).")
+        Path out;
+
+        @Option(names = "--images-per-dataset", paramLabel = "N",
+                description = "Train images per dataset (default: 24).")
+        Integer images;
+
+        @Option(names = "--val-images-per-dataset", paramLabel = "N",
+                description = "Val images per dataset (default: 8).")
+        Integer valImages;
+
+        @Option(names = "--size", paramLabel = "WxH", converter = SizeConverter.class,
+                description = "Image size (default: 160x120).")
+        ImageSize size;
+
+        @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: 2020).")
+        Long seed;
+
+        @Override
+        public Integer call() {
+            SyntheticMseg.Options d = SyntheticMseg.Options.defaults();
+            SyntheticMseg.Options options;
+            try {
+                options = new SyntheticMseg.Options(images == null ? d.imagesPerDataset() : images,
+                        valImages == null ? d.valImagesPerDataset() : valImages,
+                        size == null ? d.width() : size.width(),
+                        size == null ? d.height() : size.height(), seed == null ? d.seed() : seed);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("Invalid synthetic data options: " + e.getMessage() + ".", e);
+            }
+            long start = System.nanoTime();
+            SyntheticMseg.Summary s = SyntheticMseg.generate(out, options, plugins.environment());
+            out().printf("Wrote %d datasets (%d train + %d val images each, %dx%d, seed %d) in %.1f s.%n",
+                    s.datasets().size(), options.imagesPerDataset(), options.valImagesPerDataset(), options.width(),
+                    options.height(), options.seed(), (System.nanoTime() - start) / 1e9);
+            out().printf("Data root: %s%nLists:     %s%nDatasets:  %s%n", s.dataRoot(), s.listsFolder(),
+                    String.join(", ", s.datasets()));
+            out().printf("Try: mseg-cli datasets check cityscapes-19 --data-root %s --lists %s%n", s.dataRoot(),
+                    s.listsFolder());
+            out().flush();
+            return MsegCommand.OK;
+        }
+    }
+
+    @Command(name = "index", mixinStandardHelpOptions = true,
+            description = {"Regenerates a split list by scanning the dataset folder.",
+                "The rule that pairs an image with its label is learned from the dataset's existing list (bundled, or"
+                        + " from --lists; another split's list when this split has none), then every image under the"
+                        + " split's image folder is paired. Fails naming the images whose label is missing."})
+    static final class Index extends Base {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Dataset name (see 'datasets list').")
+        String name;
+
+        @Option(names = "--data-root", paramLabel = "DIR",
+                description = "Folder holding the dataset folders (default: $MSEG_DATA_ROOT).")
+        String dataRoot;
+
+        @Option(names = "--split", required = true, paramLabel = "S", description = "Split to index, e.g. train.")
+        String split;
+
+        @Option(names = "--lists", paramLabel = "DIR", description = "Lists folder holding example lists.")
+        Path lists;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Write the list here (default: standard output).")
+        Path outFile;
+
+        @Override
+        public Integer call() throws IOException {
+            DatasetDefinition d = dataset(name);
+            DataRoot root = DataRoot.resolve(Optional.ofNullable(dataRoot), System.getenv());
+            Path folder = root.existingFolderOf(d);
+            ListIndexer.Result result = ListIndexer.index(d, split, Optional.ofNullable(lists), folder);
+            if (!result.missing().isEmpty()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.printf("error: %d of %d images under %s have no label file (rule: %s). First ones:%n",
+                        result.missing().size(), result.missing().size() + result.lines().size(),
+                        folder.resolve(result.scanned()), result.rule());
+                result.missing().stream().limit(10).forEach(m -> err.println("  " + m));
+                err.println("Prepare the labels (MSeg's remap/relabel scripts) or remove the images, then index"
+                        + " again.");
+                err.flush();
+                return MsegCommand.FAILURE;
+            }
+            if (result.lines().isEmpty()) {
+                throw new DatasetException("No images of split '" + split + "' found under "
+                        + folder.resolve(result.scanned()) + " (rule: " + result.rule() + "). Check --data-root and"
+                        + " the split name.");
+            }
+            String text = String.join("\n", result.lines()) + "\n";
+            if (outFile == null) {
+                out().print(text);
+            } else {
+                Path parent = outFile.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                Path tmp = Files.createTempFile(parent, outFile.getFileName().toString(), ".tmp");
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                Files.move(tmp, outFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                out().printf("Wrote %d lines to %s (rule: %s)%n", result.lines().size(), outFile, result.rule());
+            }
+            out().flush();
+            return MsegCommand.OK;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Checks a dataset on disk: every list line's files exist and decode, image and label sizes"
+                    + " match, label ids are classes of the dataset's taxonomy or 255.",
+                "Prints counts and the first problems; exits 1 when anything is wrong, 0 when clean."})
+    static final class Check extends Base {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Dataset name (see 'datasets list').")
+        String name;
+
+        @Option(names = "--data-root", paramLabel = "DIR",
+                description = "Folder holding the dataset folders (default: $MSEG_DATA_ROOT).")
+        String dataRoot;
+
+        @Option(names = "--lists", paramLabel = "DIR",
+                description = "Lists folder (<dataset>/list/<split>.txt); default: the lists bundled with the dataset.")
+        Path lists;
+
+        @Option(names = "--split", paramLabel = "S",
+                description = "Split to check (default: every split with a list).")
+        String split;
+
+        @Option(names = "--limit", paramLabel = "N", description = "Check at most N lines per split (default: all).")
+        Integer limit;
+
+        @Option(names = "--show", paramLabel = "N", defaultValue = "10",
+                description = "How many problems to print (default: ${DEFAULT-VALUE}).")
+        int show;
+
+        @Override
+        public Integer call() {
+            DatasetDefinition d = dataset(name);
+            DataRoot root = DataRoot.resolve(Optional.ofNullable(dataRoot), System.getenv());
+            root.existingFolderOf(d);
+            Registry<TaxonomyDefinition> taxonomies = plugins.environment().taxonomies();
+            List<SplitDefinition> splits = new ArrayList<>();
+            if (split != null) {
+                splits.add(d.split(split).orElseThrow(() -> new ConfigException("Dataset '" + name
+                        + "' has no split '" + split + "'. Available splits: " + String.join(", ", d.splitNames())
+                        + ".")));
+            } else {
+                for (SplitDefinition s : d.splits()) {
+                    boolean available = lists == null ? s.bundledList().isPresent()
+                            : Files.isRegularFile(listFile(lists, d.name(), s.name()));
+                    if (available) {
+                        splits.add(s);
+                    }
+                }
+                if (splits.isEmpty()) {
+                    throw new ConfigException("Dataset '" + name + "' has no split list " + (lists == null
+                            ? "bundled; pass --lists <folder holding " + name + "/list/<split>.txt>."
+                            : "in " + lists.resolve(name).resolve("list") + "."));
+                }
+            }
+            List<String> problems = new ArrayList<>();
+            int checked = 0;
+            for (SplitDefinition s : splits) {
+                int before = problems.size();
+                int n = 0;
+                try {
+                    SplitList list = SplitList.read(d, s.name(), Optional.ofNullable(lists));
+                    SampleReader reader = s.labeled() ? SampleReader.of(d, root, list, taxonomies)
+                            : new SampleReader(list, root.folderOf(d), 1);
+                    for (SplitEntry e : list.entries()) {
+                        if (limit != null && n >= limit) {
+                            break;
+                        }
+                        n++;
+                        try {
+                            if (s.labeled()) {
+                                reader.read(e).close();
+                            } else {
+                                reader.readImage(e).close();
+                            }
+                        } catch (DatasetException ex) {
+                            problems.add(ex.getMessage());
+                        }
+                    }
+                } catch (DatasetException ex) {
+                    problems.add(ex.getMessage());
+                }
+                checked += n;
+                int bad = problems.size() - before;
+                out().printf("%s %s: %d lines checked, %d %s%n", d.name(), s.name(), n, bad,
+                        bad == 1 ? "problem" : "problems");
+            }
+            if (problems.isEmpty()) {
+                out().printf("OK: %d lines of %s checked, no problems.%n", checked, d.name());
+                out().flush();
+                return MsegCommand.OK;
+            }
+            out().printf("FAILED: %d %s in %d lines of %s. First %d:%n", problems.size(),
+                    problems.size() == 1 ? "problem" : "problems", checked, d.name(),
+                    Math.min(show, problems.size()));
+            problems.stream().limit(Math.max(0, show)).forEach(p -> out().println("  " + p));
+            out().flush();
+            return MsegCommand.FAILURE;
+        }
+    }
+
+    /**
+     * Rebuilds a split list from the files on disk. The pairing rule image path → label path is learned from example
+     * lines: either the longest common part of the two paths is the sample's stem (Cityscapes'
+     * {@code leftImg8bit/train/x/x_1_leftImg8bit.png → gtFine_19cls/train/x/x_1_gtFine_labelIds.png}), or the file
+     * numbers match with another zero padding (SUN RGB-D's {@code image/train/img-000001.jpg →
+     * semseg-label37/train/00000001.png}). A rule is accepted only if it reproduces every example line it is tried on.
+     */
+    static final class ListIndexer {
+        private static final int EXAMPLES = 50;
+
+        private ListIndexer() {
+        }
+
+        /**
+         * @param lines   the list lines, sorted by image path
+         * @param missing image paths whose label file does not exist
+         * @param scanned folder scanned, relative to the dataset folder
+         * @param rule    the pairing rule, for messages
+         */
+        record Result(List<String> lines, List<String> missing, String scanned, String rule) {
+        }
+
+        /**
+         * A learned pairing: {@code image = imagePrefix + stem + imageSuffix}, {@code label = labelPrefix + stem' +
+         * labelSuffix}, where {@code stem' = stem}, or the stem's number re-padded to {@code numberWidth} digits.
+         */
+        record Rule(String imagePrefix, String imageSuffix, String labelPrefix, String labelSuffix, int numberWidth) {
+            Optional<String> labelFor(String image) {
+                if (!image.startsWith(imagePrefix) || !image.endsWith(imageSuffix)
+                        || image.length() <= imagePrefix.length() + imageSuffix.length()) {
+                    return Optional.empty();
+                }
+                String stem = image.substring(imagePrefix.length(), image.length() - imageSuffix.length());
+                if (numberWidth > 0) {
+                    if (!stem.chars().allMatch(Character::isDigit) || stem.length() > 18) {
+                        return Optional.empty();
+                    }
+                    stem = String.format(Locale.ROOT, "%0" + numberWidth + "d", Long.parseLong(stem));
+                }
+                return Optional.of(labelPrefix + stem + labelSuffix);
+            }
+
+            Rule replaceSplit(String from, String to) {
+                return new Rule(imagePrefix.replace(from, to), imageSuffix, labelPrefix.replace(from, to),
+                        labelSuffix, numberWidth);
+            }
+
+            @Override
+            public String toString() {
+                String stem = numberWidth > 0 ? "<number>" : "<stem>";
+                return imagePrefix + stem + imageSuffix + " -> " + labelPrefix
+                        + (numberWidth > 0 ? "<number padded to " + numberWidth + ">" : stem) + labelSuffix;
+            }
+        }
+
+        static Result index(DatasetDefinition d, String splitName, Optional<Path> lists, Path folder)
+                throws IOException {
+            SplitDefinition split = d.split(splitName).orElse(null);
+            // The example: this split's list, else a labeled list of another split (COCO ships no train list).
+            SplitList example = null;
+            String exampleSplit = null;
+            List<String> candidates = new ArrayList<>();
+            candidates.add(splitName);
+            d.splits().stream().filter(s -> s.labeled() || split != null && !split.labeled())
+                    .map(SplitDefinition::name).filter(s -> !s.equals(splitName)).forEach(candidates::add);
+            for (String c : candidates) {
+                if (d.split(c).isEmpty()) {
+                    continue;
+                }
+                boolean available = lists.isPresent() ? Files.isRegularFile(listFile(lists.get(), d.name(), c))
+                        : d.split(c).get().bundledList().isPresent();
+                if (available) {
+                    example = SplitList.read(d, c, lists);
+                    exampleSplit = c;
+                    break;
+                }
+            }
+            if (example == null || example.size() == 0) {
+                throw new DatasetException("Dataset '" + d.name() + "' has no example list to learn its layout from."
+                        + " Pass --lists with a folder holding " + d.name() + "/list/<split>.txt for any split.");
+            }
+            List<SplitEntry> sample = example.entries().subList(0, Math.min(EXAMPLES, example.size()));
+            // All lines, not the sample: the first lines of a list often share a subfolder (Cityscapes' aachen/).
+            String scanned = commonDirectory(example.entries().stream().map(SplitEntry::imagePath).toList());
+            boolean labeled = split == null ? example.labeled() : split.labeled();
+            Rule rule = null;
+            if (labeled) {
+                String source = example.source();
+                rule = learn(sample).orElseThrow(() -> new DatasetException("Cannot learn how '" + d.name()
+                        + "' pairs images with labels from " + source + ": no common-stem or file-number rule"
+                        + " reproduces its lines. Write the list by hand."));
+            }
+            if (!exampleSplit.equals(splitName)) {
+                String[] tokens = splitTokens(sample.get(0).imagePath(), exampleSplit, splitName);
+                scanned = scanned.replace(tokens[0], tokens[1]);
+                if (rule != null) {
+                    rule = rule.replaceSplit(tokens[0], tokens[1]);
+                }
+            }
+            String suffix = labeled ? rule.imageSuffix() : extension(sample.get(0).imagePath());
+            Path scanRoot = folder.resolve(scanned);
+            List<String> images = new ArrayList<>();
+            if (Files.isDirectory(scanRoot)) {
+                try (Stream<Path> files = Files.walk(scanRoot)) {
+                    files.filter(Files::isRegularFile).map(p -> folder.relativize(p).toString().replace('\\', '/'))
+                            .filter(p -> p.endsWith(suffix)).sorted().forEach(images::add);
+                }
+            }
+            List<String> lines = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (String image : images) {
+                if (rule == null) {
+                    lines.add(image);
+                    continue;
+                }
+                Optional<String> label = rule.labelFor(image);
+                if (label.isEmpty()) {
+                    continue;
+                }
+                if (Files.isRegularFile(folder.resolve(label.get()))) {
+                    lines.add(image + " " + label.get());
+                } else {
+                    missing.add(image + " (expected label " + label.get() + ")");
+                }
+            }
+            return new Result(lines, missing, scanned, rule == null ? "images only" : rule.toString());
+        }
+
+        /** The token to replace when another split's list is the example: e.g. {@code val2017 → train2017}. */
+        private static String[] splitTokens(String examplePath, String from, String to) {
+            for (String part : examplePath.split("/")) {
+                if (part.contains(from)) {
+                    return new String[] {part, part.replace(from, to)};
+                }
+            }
+            return new String[] {from, to};
+        }
+
+        private static String extension(String path) {
+            int dot = path.lastIndexOf('.');
+            return dot < 0 ? "" : path.substring(dot);
+        }
+
+        /** The longest folder (ending with '/', or empty) that holds every path. */
+        static String commonDirectory(List<String> paths) {
+            String common = paths.get(0);
+            for (String p : paths) {
+                int n = 0;
+                while (n < common.length() && n < p.length() && common.charAt(n) == p.charAt(n)) {
+                    n++;
+                }
+                common = common.substring(0, n);
+            }
+            int slash = common.lastIndexOf('/');
+            return slash < 0 ? "" : common.substring(0, slash + 1);
+        }
+
+        static Optional<Rule> learn(List<SplitEntry> examples) {
+            for (SplitEntry e : examples.subList(0, Math.min(5, examples.size()))) {
+                String image = e.imagePath();
+                String label = e.labelPath().orElseThrow();
+                for (Rule candidate : List.of(stemRule(image, label), numberRule(image, label))) {
+                    if (candidate != null && examples.stream().allMatch(x -> candidate.labelFor(x.imagePath())
+                            .equals(x.labelPath()))) {
+                        return Optional.of(candidate);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The longest common substring of the two paths is the stem. */
+        private static Rule stemRule(String image, String label) {
+            int best = 0;
+            int bestI = 0;
+            int bestJ = 0;
+            int[] prev = new int[label.length() + 1];
+            for (int i = 1; i <= image.length(); i++) {
+                int[] cur = new int[label.length() + 1];
+                for (int j = 1; j <= label.length(); j++) {
+                    if (image.charAt(i - 1) == label.charAt(j - 1)) {
+                        cur[j] = prev[j - 1] + 1;
+                        if (cur[j] > best) {
+                            best = cur[j];
+                            bestI = i - best;
+                            bestJ = j - best;
+                        }
+                    }
+                }
+                prev = cur;
+            }
+            if (best == 0) {
+                return null;
+            }
+            return new Rule(image.substring(0, bestI), image.substring(bestI + best), label.substring(0, bestJ),
+                    label.substring(bestJ + best), 0);
+        }
+
+        /** The last digit run of each file name is the same number, maybe padded differently. */
+        private static Rule numberRule(String image, String label) {
+            int[] a = lastDigits(image);
+            int[] b = lastDigits(label);
+            if (a == null || b == null) {
+                return null;
+            }
+            return new Rule(image.substring(0, a[0]), image.substring(a[1]), label.substring(0, b[0]),
+                    label.substring(b[1]), b[1] - b[0]);
+        }
+
+        private static int[] lastDigits(String path) {
+            int start = path.lastIndexOf('/') + 1;
+            int end = -1;
+            for (int i = path.length() - 1; i >= start; i--) {
+                if (Character.isDigit(path.charAt(i))) {
+                    end = i + 1;
+                    break;
+                }
+            }
+            if (end < 0) {
+                return null;
+            }
+            int begin = end;
+            while (begin > start && Character.isDigit(path.charAt(begin - 1))) {
+                begin--;
+            }
+            return new int[] {begin, end};
         }
     }
 }

@@ -53,8 +53,10 @@ public final class SplitList {
                     split.labeled());
         }
         URL bundled = split.bundledList().orElseThrow(() -> new DatasetException("Dataset '" + dataset.name()
-                + "' ships no list for split '" + split.name() + "'. Pass a lists folder (an mseg-api checkout's"
-                + " mseg/dataset_lists) that holds " + dataset.name() + "/list/" + split.name() + ".txt."));
+                + "' ships no list for split '" + split.name() + "'. Generate it with 'mseg-cli datasets index "
+                + dataset.name() + " --split " + split.name() + " --data-root DIR --out LISTS/" + dataset.name()
+                + "/list/" + split.name() + ".txt' and pass --lists LISTS (or an mseg-api checkout's"
+                + " mseg/dataset_lists holding that file)."));
         return fromUrl(bundled, "bundled list " + dataset.name() + "/" + split.name() + " (" + bundled + ")",
                 split.labeled());
     }

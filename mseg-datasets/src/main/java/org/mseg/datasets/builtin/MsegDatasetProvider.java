@@ -53,7 +53,7 @@ public final class MsegDatasetProvider implements DatasetProvider {
         out.add(dataset("cityscapes-19", "Cityscapes", "Cityscapes fine, 19 classes",
                 "train", "val", "fine_val", "fine_val_small"));
         out.add(dataset("coco-panoptic-133", "COCOPanoptic", "COCO Panoptic 2017 as semantic, 133 classes",
-                "val", "val_small"));
+                "+train", "val", "val_small"));
         out.add(dataset("idd-39", "IDD/IDD_Segmentation", "IDD 20k Part I, 39 classes",
                 "train", "val", "-test"));
         out.add(dataset("mapillary-public65", "MapillaryVistasPublic", "Mapillary Vistas v1.1 public, 65 classes",
@@ -65,7 +65,7 @@ public final class MsegDatasetProvider implements DatasetProvider {
         out.add(dataset("cityscapes-19-relabeled", "Cityscapes", "Cityscapes 19-class relabeled",
                 "train", "val", "fine_val", "fine_val_small"));
         out.add(dataset("coco-panoptic-133-relabeled", "COCOPanoptic", "COCO Panoptic relabeled",
-                "val", "val_small"));
+                "+train", "val", "val_small"));
         out.add(dataset("idd-39-relabeled", "IDD/IDD_Segmentation", "IDD relabeled", "train", "val", "-test"));
         out.add(dataset("mapillary-public65-relabeled", "MapillaryVistasPublic", "Mapillary Vistas relabeled",
                 "train", "val"));
@@ -87,10 +87,18 @@ public final class MsegDatasetProvider implements DatasetProvider {
         return out;
     }
 
-    /** A GRAY8 dataset whose taxonomy is its name; a split written {@code -name} lists image paths only. */
+    /**
+     * A GRAY8 dataset whose taxonomy is its name. A split written {@code -name} lists image paths only; one written
+     * {@code +name} is labeled but has no bundled list (COCO's train lists, about 118k lines, are not in upstream's
+     * data: users generate them with {@code mseg-cli datasets index}).
+     */
     private static DatasetDefinition dataset(String name, String folder, String description, String... splits) {
         List<SplitDefinition> defs = new ArrayList<>();
         for (String s : splits) {
+            if (s.startsWith("+")) {
+                defs.add(new SplitDefinition(s.substring(1), true, Optional.empty()));
+                continue;
+            }
             boolean labeled = !s.startsWith("-");
             String split = labeled ? s : s.substring(1);
             defs.add(new SplitDefinition(split, labeled, Optional.of(bundled(name, split))));

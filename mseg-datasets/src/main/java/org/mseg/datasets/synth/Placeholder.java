@@ -1,6 +1,0 @@
-package org.mseg.datasets.synth;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}
