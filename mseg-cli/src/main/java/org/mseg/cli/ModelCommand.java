@@ -1,21 +1,64 @@
 package org.mseg.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.mseg.api.ConfigException;
+import org.mseg.api.MsegException;
 import org.mseg.api.model.LayerSummary;
 import org.mseg.api.model.ModelProvider;
 import org.mseg.api.model.ModelSpec;
+import org.mseg.api.taxonomy.TaxonomyDefinition;
+import org.mseg.hrnet.BatchNormMode;
+import org.mseg.hrnet.Hrnet;
+import org.mseg.hrnet.HrnetForward;
+import org.mseg.hrnet.HrnetSpec;
+import org.mseg.hrnet.InvalidInputSizeException;
+import org.mseg.hrnet.LoadReport;
+import org.mseg.hrnet.StateDictException;
+import org.mseg.hrnet.StateDictLoader;
+import org.mseg.hrnet.checkpoint.CheckpointMetadata;
+import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.hrnet.checkpoint.Json;
+import org.mseg.hrnet.checkpoint.LoadedModel;
+import org.mseg.hrnet.io.Npy;
+import org.mseg.hrnet.io.NpyArray;
+import org.mseg.hrnet.io.StateDict;
+import org.mseg.hrnet.io.TorchTensor;
+import org.mseg.taxonomy.TaxonomyConverter;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
+import org.tensorflow.types.TFloat32;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code mseg-cli model summary}. */
-@Command(name = "model", mixinStandardHelpOptions = true, description = "Inspect segmentation models.",
-        subcommands = {ModelCommand.Summary.class})
+/** {@code mseg-cli model summary|import|logits|bench}. */
+@Command(name = "model", mixinStandardHelpOptions = true,
+        description = "Inspect, import, run and benchmark segmentation models.",
+        subcommands = {ModelCommand.Summary.class, ModelCommand.Import.class, ModelCommand.Logits.class,
+                ModelCommand.Bench.class})
 final class ModelCommand {
 
     @Command(name = "summary", mixinStandardHelpOptions = true,
@@ -71,6 +114,600 @@ final class ModelCommand {
             out.printf("Trainable parameters: %,d%n", params);
             out.flush();
             return MsegCommand.OK;
+        }
+    }
+
+    /** Class-head keys of the HRNet ImageNet classifier ({@code hrnetv2_w48_imagenet_pretrained.pth}). */
+    static final List<String> IMAGENET_HEAD = List.of("incre_modules", "downsamp_modules", "final_layer", "classifier");
+
+    /** How many keys of each kind the import report lists. */
+    static final int REPORT_KEYS = 5;
+
+    /** Name written to checkpoints whose class names are unknown. */
+    static final String UNSPECIFIED_TAXONOMY = "unspecified";
+
+    /** Keys {@code model import --spec} reads; {@code inputShape} is accepted and ignored (fixtures carry it). */
+    static final List<String> SPEC_KEYS = List.of("name", "stemChannels", "stage1Planes", "stage1Blocks", "width",
+            "baseWidth", "blocksPerBranch", "modules", "modulesPerStage", "numClasses", "inputShape");
+
+    /** The state dict split into the keys to load and the ImageNet classification head to skip. */
+    record Partition(Map<String, TorchTensor> model, List<String> skipped) {
+    }
+
+    /** Separates the ImageNet classification head ({@link #IMAGENET_HEAD}) from the keys the model may use. */
+    static Partition partition(Map<String, TorchTensor> stateDict) {
+        Map<String, TorchTensor> model = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
+        stateDict.forEach((key, tensor) -> {
+            boolean head = IMAGENET_HEAD.stream().anyMatch(p -> key.equals(p) || key.startsWith(p + "."));
+            if (head) {
+                skipped.add(key);
+            } else {
+                model.put(key, tensor);
+            }
+        });
+        return new Partition(model, List.copyOf(skipped));
+    }
+
+    /** The taxonomy and class names of an imported model. */
+    record Classes(String taxonomy, List<String> names) {
+    }
+
+    /**
+     * The taxonomy a checkpoint records: the named one (its class count must be {@code numClasses}); without a
+     * name, the universal taxonomy when it has {@code numClasses} classes; else placeholder names {@code class_<i>}.
+     */
+    static Classes classes(TaxonomyConverter converter, String taxonomy, int numClasses) {
+        if (taxonomy != null) {
+            TaxonomyDefinition d = converter.taxonomy(taxonomy);
+            if (d.numClasses() != numClasses) {
+                throw new ConfigException("--taxonomy " + taxonomy + " has " + d.numClasses() + " classes but "
+                        + "--num-classes is " + numClasses + ".");
+            }
+            return new Classes(d.name(), d.classNames());
+        }
+        TaxonomyDefinition universal = converter.universal();
+        if (universal.numClasses() == numClasses) {
+            return new Classes(universal.name(), universal.classNames());
+        }
+        return new Classes(UNSPECIFIED_TAXONOMY, CheckpointMetadata.placeholderClassNames(numClasses));
+    }
+
+    /** An HRNet spec read from a {@code spec.json} (the format of the PyTorch fixtures), plus its class count. */
+    record SpecFile(HrnetSpec spec, Integer numClasses) {
+    }
+
+    /** Reads {@code --spec FILE}; every error is a {@link ConfigException} naming the file and key. */
+    static SpecFile readSpec(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("--spec " + file + ": cannot read: " + e.getMessage(), e);
+        }
+        Object json = Json.parse(text, file.toString());
+        if (!(json instanceof Map<?, ?> map)) {
+            throw new ConfigException(file + ": an HRNet spec must be a JSON object");
+        }
+        for (Object key : map.keySet()) {
+            if (!SPEC_KEYS.contains(key)) {
+                throw new ConfigException(file + ": unknown key '" + key + "'; known keys: "
+                        + String.join(", ", SPEC_KEYS));
+            }
+        }
+        String name = map.get("name") instanceof String n ? n : "custom";
+        try {
+            HrnetSpec spec = new HrnetSpec(name, specInt(file, map, "stemChannels"), specInt(file, map, "stage1Planes"),
+                    specInt(file, map, "stage1Blocks"), specInt(file, map, "width", "baseWidth"),
+                    specInt(file, map, "blocksPerBranch"), specIntList(file, map, "modules", "modulesPerStage"));
+            Integer classes = map.containsKey("numClasses") ? specInt(file, map, "numClasses") : null;
+            return new SpecFile(spec, classes);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Object specValue(Path file, Map<?, ?> map, String... keys) {
+        for (String k : keys) {
+            if (map.containsKey(k)) {
+                return map.get(k);
+            }
+        }
+        throw new ConfigException(file + ": missing key '" + String.join("' or '", keys) + "'");
+    }
+
+    private static int specInt(Path file, Map<?, ?> map, String... keys) {
+        if (specValue(file, map, keys) instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
+            return l.intValue();
+        }
+        throw new ConfigException(file + ": key '" + keys[0] + "' must be an integer");
+    }
+
+    private static List<Integer> specIntList(Path file, Map<?, ?> map, String... keys) {
+        if (specValue(file, map, keys) instanceof List<?> list
+                && list.stream().allMatch(x -> x instanceof Long l && Math.abs(l) < Integer.MAX_VALUE)) {
+            return list.stream().map(x -> ((Long) x).intValue()).toList();
+        }
+        throw new ConfigException(file + ": key '" + keys[0] + "' must be an array of integers");
+    }
+
+    /** Parses {@code HxW}. */
+    static int[] size(String option, String value) {
+        String[] hw = value.split("x");
+        if (hw.length != 2 || !hw[0].matches("\\d{1,5}") || !hw[1].matches("\\d{1,5}")) {
+            throw new ConfigException(option + " must look like 713x713 (height x width), was '" + value + "'.");
+        }
+        return new int[] {Integer.parseInt(hw[0]), Integer.parseInt(hw[1])};
+    }
+
+    /** The named HRNet variant of {@code --width}/{@code --variant}, at most one of them. */
+    static HrnetSpec namedSpec(Integer width, String variant) {
+        if (width != null && variant != null) {
+            throw new ConfigException("Give either --width or --variant, not both.");
+        }
+        try {
+            return HrnetSpec.named(variant != null ? variant : "w" + width);
+        } catch (MsegException e) {
+            throw new ConfigException(e.getMessage() + " (--width takes 48, 32 or 18)", e);
+        }
+    }
+
+    static float[] nchwToNhwc(float[] x, int n, int c, int h, int w) {
+        float[] out = new float[x.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    int src = ((b * c + ch) * h + y) * w;
+                    int dst = (b * h + y) * w * c + ch;
+                    for (int xx = 0; xx < w; xx++) {
+                        out[dst + xx * c] = x[src + xx];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static float[] nhwcToNchw(float[] x, int n, int c, int h, int w) {
+        float[] out = new float[x.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    int dst = ((b * c + ch) * h + y) * w;
+                    int src = (b * h + y) * w * c + ch;
+                    for (int xx = 0; xx < w; xx++) {
+                        out[dst + xx] = x[src + xx * c];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code mseg-cli model import}: PyTorch state dict to MSeg checkpoint folder. */
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Convert a PyTorch HRNet state dict into an MSeg checkpoint folder.",
+                    "Accepts MSeg's released models ('module.' keys, {\"state_dict\": ...}) and the ImageNet backbone "
+                            + "hrnetv2_w48_imagenet_pretrained.pth (its classification head is skipped; it has no "
+                            + "segmentation head, so add --allow-partial). "
+                            + "Prints how many keys were loaded, missing, unexpected, skipped and ignored."})
+    static final class Import implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        PluginOptions plugins;
+
+        @Option(names = "--from", required = true, paramLabel = "FILE", description = "PyTorch checkpoint (.pth).")
+        Path from;
+
+        @Option(names = "--arch", defaultValue = "hrnet", description = "Architecture. Default: ${DEFAULT-VALUE}.")
+        String arch;
+
+        @Option(names = "--width", paramLabel = "N", description = "HRNet width: 48, 32 or 18 (variant wN).")
+        Integer width;
+
+        @Option(names = "--variant", paramLabel = "NAME", description = "Variant by name: w48, w32, w18 or tiny.")
+        String variant;
+
+        @Option(names = "--spec", paramLabel = "FILE", description = {"Custom HRNet shape as JSON: stemChannels, "
+                + "stage1Planes, stage1Blocks, width, blocksPerBranch, modules [m2, m3, m4], optional name and "
+                + "numClasses (the format of the PyTorch fixtures' spec.json)."})
+        Path specFile;
+
+        @Option(names = "--num-classes", paramLabel = "N",
+                description = "Number of classes (default: from --spec or --taxonomy).")
+        Integer numClasses;
+
+        @Option(names = "--taxonomy", paramLabel = "NAME", description = {"Taxonomy of the logits; its class names "
+                + "go into the checkpoint. Default: universal when N = 194, else placeholder names class_<i>."})
+        String taxonomy;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Checkpoint folder to write.")
+        Path out;
+
+        @Option(names = "--force", description = "Replace --out if it is already a checkpoint.")
+        boolean force;
+
+        @Option(names = "--allow-partial", description = {"Write the checkpoint even when model keys are missing "
+                + "(they keep the random initialisation) or the file has unexpected keys."})
+        boolean allowPartial;
+
+        @Override
+        public Integer call() {
+            ModelProvider provider = plugins.environment().models().get(arch);
+            if (!provider.name().equals(CheckpointMetadata.HRNET)) {
+                throw new ConfigException("model import supports --arch hrnet only, was '" + arch + "'.");
+            }
+            int given = (width != null ? 1 : 0) + (variant != null ? 1 : 0) + (specFile != null ? 1 : 0);
+            if (given != 1) {
+                throw new ConfigException("Give exactly one of --width, --variant or --spec.");
+            }
+            HrnetSpec hrnetSpec;
+            Integer classes = numClasses;
+            if (specFile != null) {
+                if (!Files.isRegularFile(specFile)) {
+                    throw new ConfigException("--spec " + specFile + " does not exist.");
+                }
+                SpecFile sf = readSpec(specFile);
+                hrnetSpec = sf.spec();
+                if (sf.numClasses() != null && classes != null && !sf.numClasses().equals(classes)) {
+                    throw new ConfigException("--num-classes " + classes + " contradicts numClasses "
+                            + sf.numClasses() + " in " + specFile + ".");
+                }
+                classes = classes != null ? classes : sf.numClasses();
+            } else {
+                hrnetSpec = namedSpec(width, variant);
+            }
+            TaxonomyConverter converter = TaxonomyConverter.of(plugins.environment());
+            if (classes == null && taxonomy != null) {
+                classes = converter.taxonomy(taxonomy).numClasses();
+            }
+            if (classes == null) {
+                throw new ConfigException("Give --num-classes (e.g. 194 for the universal taxonomy).");
+            }
+            if (classes < 1) {
+                throw new ConfigException("--num-classes must be positive, was " + classes + ".");
+            }
+            Classes names = classes(converter, taxonomy, classes);
+            if (!Files.isRegularFile(from)) {
+                throw new ConfigException("--from " + from + " does not exist or is not a file.");
+            }
+            if (Files.exists(out)) {
+                if (!Files.isRegularFile(out.resolve(Checkpoints.METADATA_FILE))) {
+                    throw new ConfigException("--out " + out + " exists and is not a checkpoint folder; choose a new "
+                            + "folder.");
+                }
+                if (!force) {
+                    throw new ConfigException("--out " + out
+                            + " already holds a checkpoint; add --force to replace it.");
+                }
+            }
+
+            StateDict stateDict = StateDict.read(from);
+            Partition parts = partition(stateDict.tensors());
+            PrintWriter pw = spec.commandLine().getOut();
+            try (Graph graph = new Graph()) {
+                Hrnet model = Hrnet.create(graph, hrnetSpec, classes, 0L);
+                try (Session session = new Session(graph)) {
+                    LoadReport report;
+                    try {
+                        report = StateDictLoader.load(session, model, parts.model());
+                    } catch (StateDictException e) {
+                        throw new ConfigException(from + ": " + e.getMessage(), e);
+                    }
+                    pw.printf("%s: %d tensors%s%n", from, stateDict.size(),
+                            stateDict.location().isEmpty() ? "" : " under '" + stateDict.location() + "'");
+                    pw.printf("model: hrnet %s, %d classes, taxonomy %s%n%n", hrnetSpec.name(), classes,
+                            names.taxonomy());
+                    TextTable t = new TextTable("KEYS", "COUNT", "FIRST KEYS");
+                    t.row("loaded", report.loaded().size(), first(report.loaded()));
+                    t.row("missing", report.missing().size(), first(report.missing()));
+                    t.row("unexpected", report.unexpected().size(), first(report.unexpected()));
+                    t.row("skipped", parts.skipped().size(), first(parts.skipped()));
+                    t.row("ignored", report.ignored().size(), first(report.ignored()));
+                    t.print(pw);
+                    pw.println();
+                    if (!parts.skipped().isEmpty()) {
+                        pw.println("skipped: the ImageNet classification head (" + String.join(", ", IMAGENET_HEAD)
+                                + ")");
+                    }
+                    if (!report.ignored().isEmpty()) {
+                        pw.println("ignored: BN batch counters (num_batches_tracked), unused by TensorFlow");
+                    }
+                    pw.flush();
+                    if (!report.complete() && !allowPartial) {
+                        throw new ConfigException(from + " does not match hrnet " + hrnetSpec.name() + " with "
+                                + classes + " classes: " + report.missing().size() + " missing and "
+                                + report.unexpected().size() + " unexpected keys (listed above). Check "
+                                + "--width/--variant/--spec and --num-classes; "
+                                + "add --allow-partial to keep the random initialisation of missing keys (e.g. the "
+                                + "head, when importing an ImageNet backbone).");
+                    }
+                    CheckpointMetadata meta = CheckpointMetadata.of(hrnetSpec, classes, names.taxonomy(),
+                            names.names());
+                    Checkpoints.write(out, session, meta);
+                }
+            }
+            pw.printf("Wrote checkpoint %s%n", out);
+            pw.flush();
+            return MsegCommand.OK;
+        }
+
+        private static String first(List<String> keys) {
+            if (keys.isEmpty()) {
+                return "";
+            }
+            String shown = String.join(", ", keys.subList(0, Math.min(REPORT_KEYS, keys.size())));
+            return keys.size() > REPORT_KEYS ? shown + ", ..." : shown;
+        }
+    }
+
+    /** {@code mseg-cli model logits}: checkpoint inference on a {@code .npy} batch. */
+    @Command(name = "logits", mixinStandardHelpOptions = true,
+            description = {"Run a checkpoint on a .npy batch: float32 NCHW normalised images [N, 3, H, W] in, "
+                    + "float32 NCHW logits [N, C, H, W] out (H and W must be 8k + 1)."})
+    static final class Logits implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "Checkpoint folder.")
+        Path checkpoint;
+
+        @Option(names = "--input", required = true, paramLabel = "FILE", description = "Input .npy (float32 NCHW).")
+        Path input;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output .npy for the logits.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (!Files.isDirectory(checkpoint)) {
+                throw new ConfigException("--checkpoint " + checkpoint + " is not a folder.");
+            }
+            if (!Files.isRegularFile(input)) {
+                throw new ConfigException("--input " + input + " does not exist.");
+            }
+            NpyArray x = Npy.read(input);
+            long[] s = x.shape();
+            if (s.length != 4 || s[1] != 3) {
+                throw new ConfigException("--input " + input + " has shape " + x.shapeText()
+                        + "; expected NCHW images (N, 3, H, W).");
+            }
+            int n = (int) s[0];
+            int h = (int) s[2];
+            int w = (int) s[3];
+            if (n < 1) {
+                throw new ConfigException("--input " + input + " holds no image (shape " + x.shapeText() + ").");
+            }
+            try (LoadedModel model = open(checkpoint, h, w)) {
+                int c = model.numClasses();
+                float[] logits = model.logits(nchwToNhwc(x.data(), n, 3, h, w), n);
+                NpyArray y = NpyArray.of(nhwcToNchw(logits, n, c, h, w), n, c, h, w);
+                Npy.write(out, y);
+                PrintWriter pw = spec.commandLine().getOut();
+                pw.printf("Wrote %s: logits %s of hrnet %s (taxonomy %s)%n", out, y.shapeText(),
+                        model.metadata().variant(), model.metadata().taxonomy());
+                pw.flush();
+            }
+            return MsegCommand.OK;
+        }
+
+        private LoadedModel open(Path dir, int h, int w) {
+            try {
+                return LoadedModel.open(dir, h, w);
+            } catch (InvalidInputSizeException e) {
+                throw new ConfigException("--input " + input + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** {@code mseg-cli model bench}: graph build and inference times, wall and process CPU. */
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = {"Time building an HRNet inference graph and running it on one random image "
+                    + "(random weights). Default: W48, 194 classes, 713x713."})
+    static final class Bench implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--width", paramLabel = "N", description = "HRNet width: 48, 32 or 18 (variant wN).")
+        Integer width;
+
+        @Option(names = "--variant", paramLabel = "NAME", description = "Variant by name. Default: w48.")
+        String variant;
+
+        @Option(names = "--num-classes", defaultValue = "194",
+                description = "Number of classes. Default: ${DEFAULT-VALUE}.")
+        int numClasses;
+
+        @Option(names = "--input", defaultValue = "713x713", paramLabel = "HxW",
+                description = "Image size. Default: ${DEFAULT-VALUE}.")
+        String input;
+
+        @Option(names = "--runs", defaultValue = "3", paramLabel = "N",
+                description = "Timed runs after the first (which includes graph optimisation). "
+                        + "Default: ${DEFAULT-VALUE}.")
+        int runs;
+
+        @Option(names = "--json", description = "Print the measurements as JSON.")
+        boolean json;
+
+        @Option(names = "--checkpoint-io", description = {"Also time writing the model as a checkpoint to a "
+                + "temporary folder (deleted afterwards) and restoring it."})
+        boolean checkpointIo;
+
+        @Option(names = "--no-graph-optimizer", description = {"Disable TensorFlow's Grappler meta-optimizer "
+                + "(shorter first run on large graphs)."})
+        boolean noGraphOptimizer;
+
+        @Override
+        public Integer call() {
+            HrnetSpec hrnetSpec = width == null && variant == null ? HrnetSpec.w48() : namedSpec(width, variant);
+            if (numClasses < 1) {
+                throw new ConfigException("--num-classes must be positive, was " + numClasses + ".");
+            }
+            if (runs < 0) {
+                throw new ConfigException("--runs must not be negative, was " + runs + ".");
+            }
+            int[] hw = size("--input", input);
+            try {
+                Hrnet.checkInputSize(hw[0], hw[1]);
+            } catch (InvalidInputSizeException e) {
+                throw new ConfigException("--input: " + e.getMessage(), e);
+            }
+            String tfVersion = TensorFlow.version();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("arch", "hrnet");
+            m.put("variant", hrnetSpec.name());
+            m.put("numClasses", numClasses);
+            m.put("input", List.of(1, hw[0], hw[1], 3));
+            m.put("processors", Runtime.getRuntime().availableProcessors());
+            m.put("tensorflow", tfVersion);
+            float[] image = new float[hw[0] * hw[1] * 3];
+            Random rnd = new Random(1);
+            for (int i = 0; i < image.length; i++) {
+                image[i] = (float) rnd.nextGaussian();
+            }
+            loadAverage().ifPresent(l -> m.put("loadAverageBefore", l));
+            try (Graph graph = new Graph()) {
+                long t0 = System.nanoTime();
+                Hrnet model = Hrnet.create(graph, hrnetSpec, numClasses, 1L);
+                HrnetForward eval = model.forward("eval", 1, hw[0], hw[1], BatchNormMode.INFERENCE);
+                m.put("graphBuildMs", millis(t0));
+                m.put("trainableParameters", model.trainableParameterCount());
+                ConfigProto config = noGraphOptimizer ? ConfigProto.newBuilder().setGraphOptions(
+                        GraphOptions.newBuilder().setRewriteOptions(
+                                RewriterConfig.newBuilder().setDisableMetaOptimizer(true))).build()
+                        : ConfigProto.getDefaultInstance();
+                m.put("graphOptimizer", !noGraphOptimizer);
+                try (Session session = new Session(graph, config);
+                        TFloat32 in = TFloat32.tensorOf(Shape.of(1, hw[0], hw[1], 3),
+                                DataBuffers.of(image, true, false))) {
+                    long ti = System.nanoTime();
+                    session.initialize();
+                    m.put("variableInitMs", millis(ti));
+                    List<Double> times = new ArrayList<>();
+                    List<Double> cpu = new ArrayList<>();
+                    for (int run = 0; run <= runs; run++) {
+                        OptionalDouble cpuStart = processCpuMillis();
+                        long start = System.nanoTime();
+                        try (Result r = session.runner().feed(eval.input(), in).fetch(eval.logits()).run()) {
+                            double ms = millis(start);
+                            OptionalDouble cpuEnd = processCpuMillis();
+                            if (run > 0 && cpuStart.isPresent() && cpuEnd.isPresent()) {
+                                cpu.add(cpuEnd.getAsDouble() - cpuStart.getAsDouble());
+                            }
+                            if (!r.get(0).shape().equals(Shape.of(1, hw[0], hw[1], numClasses))) {
+                                throw new MsegException("unexpected logits shape " + r.get(0).shape());
+                            }
+                            if (run == 0) {
+                                m.put("firstRunMs", ms);
+                            } else {
+                                times.add(ms);
+                            }
+                        }
+                    }
+                    if (checkpointIo) {
+                        timeCheckpointIo(session, hrnetSpec, m);
+                    }
+                    m.put("runMs", times);
+                    if (!times.isEmpty()) {
+                        double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                        m.put("minRunMs", sorted[0]);
+                        m.put("medianRunMs", sorted[sorted.length / 2]);
+                    }
+                    if (!cpu.isEmpty()) {
+                        m.put("runCpuMs", cpu);
+                    }
+                }
+            }
+            loadAverage().ifPresent(l -> m.put("loadAverageAfter", l));
+            PrintWriter pw = spec.commandLine().getOut();
+            if (json) {
+                pw.println(org.mseg.cli.Json.write(m, true));
+            } else {
+                pw.printf("hrnet %s, %d classes, input 1x%dx%dx3 (TensorFlow %s, %d processors)%n", hrnetSpec.name(),
+                        numClasses, hw[0], hw[1], tfVersion, Runtime.getRuntime().availableProcessors());
+                pw.printf("graph build (variables + inference forward): %8.0f ms%n", (Double) m.get("graphBuildMs"));
+                pw.printf("variable initialisation:                     %8.0f ms%n", (Double) m.get("variableInitMs"));
+                pw.printf("first run (incl. graph optimisation):        %8.0f ms%n", (Double) m.get("firstRunMs"));
+                if (m.containsKey("medianRunMs")) {
+                    pw.printf("inference, median of %d runs:                 %8.0f ms (min %.0f ms)%n", runs,
+                            (Double) m.get("medianRunMs"), (Double) m.get("minRunMs"));
+                }
+                if (m.containsKey("checkpointWriteMs")) {
+                    pw.printf("checkpoint write / restore (%,d bytes):  %s / %s ms%n", (Long) m.get("checkpointBytes"),
+                            m.get("checkpointWriteMs"), m.get("checkpointRestoreMs"));
+                }
+                if (m.containsKey("runCpuMs")) {
+                    pw.printf("process CPU time per run:                    %s ms%n", m.get("runCpuMs"));
+                }
+                if (m.containsKey("loadAverageBefore")) {
+                    pw.printf("load average before / after:                 %s / %s%n", m.get("loadAverageBefore"),
+                            m.get("loadAverageAfter"));
+                }
+            }
+            pw.flush();
+            return MsegCommand.OK;
+        }
+
+        private void timeCheckpointIo(Session session, HrnetSpec hrnetSpec, Map<String, Object> m) {
+            Path tmp;
+            try {
+                tmp = Files.createTempDirectory("mseg-bench-");
+            } catch (IOException e) {
+                throw new MsegException("cannot create a temporary folder for --checkpoint-io: " + e.getMessage(), e);
+            }
+            Path dir = tmp.resolve("checkpoint");
+            try {
+                long ts = System.nanoTime();
+                Checkpoints.write(dir, session, CheckpointMetadata.of(hrnetSpec, numClasses, UNSPECIFIED_TAXONOMY,
+                        CheckpointMetadata.placeholderClassNames(numClasses)));
+                m.put("checkpointWriteMs", millis(ts));
+                m.put("checkpointBytes", Files.size(dir.resolve(Checkpoints.DATA_FILE))
+                        + Files.size(dir.resolve(Checkpoints.INDEX_FILE)));
+                long tr = System.nanoTime();
+                Checkpoints.restore(dir, session);
+                m.put("checkpointRestoreMs", millis(tr));
+            } catch (IOException e) {
+                throw new MsegException("cannot measure " + dir + ": " + e.getMessage(), e);
+            } finally {
+                try (Stream<Path> walk = Files.walk(tmp)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException e) {
+                    spec.commandLine().getErr().println("warning: could not delete " + tmp + ": " + e.getMessage());
+                }
+            }
+        }
+
+        private static double millis(long startNanos) {
+            return Math.round((System.nanoTime() - startNanos) / 1e5) / 10.0;
+        }
+
+        /**
+         * User plus system CPU time of this process (all threads, TensorFlow's included) from {@code /proc/self/stat},
+         * in clock ticks of 10 ms (Linux USER_HZ); empty elsewhere. On a shared machine, wall time grows with the
+         * other processes' load while CPU time does not.
+         */
+        static OptionalDouble processCpuMillis() {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return OptionalDouble.of((Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0);
+            } catch (IOException | RuntimeException e) {
+                return OptionalDouble.empty();
+            }
+        }
+
+        /** The 1-minute load average from {@code /proc/loadavg}; empty elsewhere. */
+        static Optional<Double> loadAverage() {
+            try {
+                return Optional.of(Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
         }
     }
 }

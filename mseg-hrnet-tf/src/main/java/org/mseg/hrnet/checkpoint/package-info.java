@@ -1,2 +1,11 @@
-/** Checkpoints: TF variables plus a JSON sidecar, written atomically. */
+/**
+ * Checkpoints: TF variables plus a JSON sidecar, written atomically.
+ *
+ * <p>A checkpoint is a folder holding {@code checkpoint.json} ({@link org.mseg.hrnet.checkpoint.CheckpointMetadata}:
+ * format version, model arch/variant/spec/classes, taxonomy and class names, creation time, optional training state
+ * and names of extra variables) and the TensorFlow files {@code variables.index} and
+ * {@code variables.data-00000-of-00001} written by {@code Session.save}. {@link org.mseg.hrnet.checkpoint.Checkpoints}
+ * writes (atomically), reads, restores, finds the newest and prunes them; {@link org.mseg.hrnet.checkpoint.LoadedModel}
+ * opens one for inference; {@link org.mseg.hrnet.checkpoint.Json} is the small JSON reader/writer they use.
+ */
 package org.mseg.hrnet.checkpoint;

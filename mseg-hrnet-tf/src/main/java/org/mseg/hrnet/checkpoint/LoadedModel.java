@@ -1,0 +1,126 @@
+package org.mseg.hrnet.checkpoint;
+
+import java.nio.file.Path;
+import org.mseg.hrnet.BatchNormMode;
+import org.mseg.hrnet.Hrnet;
+import org.mseg.hrnet.HrnetForward;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A checkpoint's model ready for inference: a fresh graph holding only the model's variables and one inference
+ * forward pass (BN with running statistics) for NHWC inputs of a fixed size, restored from the checkpoint by
+ * variable name. Training checkpoints work too: their optimizer slots and other extra entries are simply not read.
+ *
+ * <pre>{@code
+ * try (LoadedModel m = LoadedModel.open(dir, 713, 713)) {
+ *     float[] logits = m.logits(nhwcImage, 1); // [1, 713, 713, numClasses]
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe; owns a {@link Graph} and a {@link Session}, released by {@link #close()}.
+ */
+public final class LoadedModel implements AutoCloseable {
+
+    private final CheckpointMetadata metadata;
+    private final int height;
+    private final int width;
+    private final Graph graph;
+    private final Session session;
+    private final HrnetForward forward;
+
+    private LoadedModel(CheckpointMetadata metadata, int height, int width, Graph graph, Session session,
+            HrnetForward forward) {
+        this.metadata = metadata;
+        this.height = height;
+        this.width = width;
+        this.graph = graph;
+        this.session = session;
+        this.forward = forward;
+    }
+
+    /**
+     * Builds the model described by {@code DIR/checkpoint.json} and restores its weights.
+     *
+     * @param dir    the checkpoint folder
+     * @param height input height, {@code 8k + 1}
+     * @param width  input width, {@code 8k + 1}
+     * @return the model; close it
+     * @throws CheckpointException                       naming the folder or file when the checkpoint cannot be
+     *                                                   read or does not match its metadata
+     * @throws org.mseg.hrnet.InvalidInputSizeException if the size is not {@code 8k + 1}
+     */
+    public static LoadedModel open(Path dir, int height, int width) {
+        Hrnet.checkInputSize(height, width);
+        CheckpointMetadata meta = Checkpoints.read(dir);
+        Graph graph = new Graph();
+        Session session = null;
+        try {
+            Hrnet model = Hrnet.create(graph, meta.spec(), meta.numClasses(), 0L);
+            HrnetForward forward = model.forward("inference", -1, height, width, BatchNormMode.INFERENCE);
+            session = new Session(graph);
+            Checkpoints.restore(dir, session);
+            return new LoadedModel(meta, height, width, graph, session, forward);
+        } catch (RuntimeException e) {
+            if (session != null) {
+                session.close();
+            }
+            graph.close();
+            throw e;
+        }
+    }
+
+    /** The checkpoint's metadata. */
+    public CheckpointMetadata metadata() {
+        return metadata;
+    }
+
+    /** Input height. */
+    public int height() {
+        return height;
+    }
+
+    /** Input width. */
+    public int width() {
+        return width;
+    }
+
+    /** Number of logits per pixel. */
+    public int numClasses() {
+        return metadata.numClasses();
+    }
+
+    /**
+     * Runs the model.
+     *
+     * @param nhwc normalised images, float32 NHWC {@code [n, height, width, 3]} in C order
+     * @param n    number of images
+     * @return logits, NHWC {@code [n, height, width, numClasses]} in C order, no softmax
+     * @throws IllegalArgumentException if {@code nhwc} has another length
+     */
+    public float[] logits(float[] nhwc, int n) {
+        long expected = (long) n * height * width * 3;
+        if (n < 1 || nhwc.length != expected) {
+            throw new IllegalArgumentException("expected " + n + " × " + height + " × " + width + " × 3 = "
+                    + expected + " input values, got " + nhwc.length);
+        }
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, height, width, 3), DataBuffers.of(nhwc, true, false));
+                Result r = session.runner().feed(forward.input(), in).fetch(forward.logits()).run()) {
+            TFloat32 out = (TFloat32) r.get(0);
+            float[] logits = new float[Math.toIntExact(out.size())];
+            out.asRawTensor().data().asFloats().read(logits);
+            return logits;
+        }
+    }
+
+    /** Releases the session and the graph. */
+    @Override
+    public void close() {
+        session.close();
+        graph.close();
+    }
+}

@@ -1,6 +1,0 @@
-package org.mseg.hrnet.checkpoint;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}

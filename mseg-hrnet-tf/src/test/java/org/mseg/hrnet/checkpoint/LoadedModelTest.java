@@ -1,0 +1,68 @@
+package org.mseg.hrnet.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mseg.hrnet.BatchNormMode;
+import org.mseg.hrnet.Hrnet;
+import org.mseg.hrnet.HrnetForward;
+import org.mseg.hrnet.HrnetSpec;
+import org.mseg.hrnet.InvalidInputSizeException;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+class LoadedModelTest {
+
+    @Test
+    void logitsEqualThoseOfTheGraphThatWroteTheCheckpoint(@TempDir Path tmp) {
+        int h = 25;
+        int w = 33;
+        int n = 2;
+        HrnetSpec spec = new HrnetSpec("mini", 8, 8, 1, 4, 1, List.of(1, 1, 1));
+        float[] x = TestModels.random(n * h * w * 3, 11L);
+        float[] expected;
+        Path dir = tmp.resolve("ckpt");
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            Hrnet model = Hrnet.create(tf, spec, 4, 0L);
+            HrnetForward eval = model.forward("eval", n, h, w, BatchNormMode.INFERENCE);
+            // A training graph: a momentum slot the inference graph does not have.
+            var slot = tf.withName("last_layer.3.bias-momentum").variable(tf.zeros(tf.constant(new long[] {4}),
+                    TFloat32.class));
+            try (Session s = new Session(g)) {
+                TestModels.randomize(s, model, 5L);
+                try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, h, w, 3), DataBuffers.of(x, true, false));
+                        Result r = s.runner().feed(eval.input(), in).fetch(eval.logits()).run()) {
+                    TFloat32 out = (TFloat32) r.get(0);
+                    expected = new float[Math.toIntExact(out.size())];
+                    out.asRawTensor().data().asFloats().read(expected);
+                }
+                Checkpoints.write(dir, s, CheckpointMetadata.of(spec, 4, "toy", List.of("a", "b", "c", "d"))
+                        .withExtraVariables(List.of(slot.op().name())).withTraining(Map.of("iteration", 10L)));
+            }
+        }
+        try (LoadedModel m = LoadedModel.open(dir, h, w)) {
+            assertEquals(4, m.numClasses());
+            assertEquals(spec, m.metadata().spec());
+            assertArrayEquals(expected, m.logits(x, n));
+            assertThrows(IllegalArgumentException.class, () -> m.logits(new float[5], 1));
+        }
+    }
+
+    @Test
+    void sizesMustBe8kPlus1(@TempDir Path tmp) {
+        assertThrows(InvalidInputSizeException.class, () -> LoadedModel.open(tmp, 32, 33));
+        assertThrows(CheckpointException.class, () -> LoadedModel.open(tmp.resolve("none"), 33, 33));
+    }
+}
