@@ -129,26 +129,94 @@ public final class SampleReader {
         }
     }
 
+    /**
+     * Reads an entry like {@link #read(SplitEntry)}, with the same checks and messages, into reusable buffers: OpenCV
+     * keeps a Mat's storage when the next image has the same size and type, so a reader in a loop (a loader's worker)
+     * avoids fresh native allocations of the converted images, and their page faults, per image (only the 8-bit
+     * decoding buffers are new each time). Afterwards {@link Buffers#image()} holds the
+     * RGB {@code CV_32FC3} image (0..255) and {@link Buffers#label()} the label.
+     *
+     * @throws DatasetException as {@link #read(SplitEntry)}; the buffers' contents are then undefined
+     */
+    public void readInto(SplitEntry entry, Buffers buffers) {
+        String labelPath = entry.labelPath().orElseThrow(() -> new DatasetException(where(entry)
+                + ": the split is unlabeled (image paths only), so it cannot be used for training or evaluation."
+                + " Choose a labeled split."));
+        Path imagePath = existing(entry, entry.imagePath(), "image");
+        try (Mat bgr = imread(imagePath.toString(), IMREAD_COLOR)) {
+            if (bgr.empty()) {
+                throw new DatasetException(where(entry) + ": cannot decode image " + imagePath + ". It is not a"
+                        + " readable JPEG/PNG; re-download or re-extract it.");
+            }
+            cvtColor(bgr, buffers.rgb, COLOR_BGR2RGB);
+        }
+        buffers.rgb.convertTo(buffers.image, CV_32F);
+        Path path = existing(entry, labelPath, "label");
+        try (Mat label = imread(path.toString(), IMREAD_UNCHANGED)) {
+            checkLabel(entry, path, label);
+            label.copyTo(buffers.label);
+        }
+        if (buffers.label.rows() != buffers.image.rows() || buffers.label.cols() != buffers.image.cols()) {
+            throw new DatasetException(where(entry) + ": image " + imagePath + " is " + buffers.image.cols() + "x"
+                    + buffers.image.rows() + " but label " + path + " is " + buffers.label.cols() + "x"
+                    + buffers.label.rows() + ". Image and label must have the same size; check the list pairs the"
+                    + " right files.");
+        }
+    }
+
+    /** Reusable decoding buffers for {@link #readInto}; owned by one thread at a time and closed by their owner. */
+    public static final class Buffers implements AutoCloseable {
+        private final Mat rgb = new Mat();
+        private final Mat image = new Mat();
+        private final Mat label = new Mat();
+
+        /** Empty buffers; they grow on first use. */
+        public Buffers() {
+        }
+
+        /** The last image read: RGB {@code CV_32FC3}, 0..255. Owned by the buffers. */
+        public Mat image() {
+            return image;
+        }
+
+        /** The last label read: {@code CV_8UC1} class ids. Owned by the buffers. */
+        public Mat label() {
+            return label;
+        }
+
+        /** Releases the storage. */
+        @Override
+        public void close() {
+            rgb.close();
+            image.close();
+            label.close();
+        }
+    }
+
     private Mat readLabel(SplitEntry entry, String labelPath) {
         Path path = existing(entry, labelPath, "label");
         Mat label = imread(path.toString(), IMREAD_UNCHANGED);
         try {
-            if (label.empty()) {
-                throw new DatasetException(where(entry) + ": cannot decode label " + path + ". It is not a readable"
-                        + " PNG; re-create it with MSeg's remap scripts.");
-            }
-            if (label.channels() != 1 || label.depth() != CV_8U) {
-                throw new DatasetException(where(entry) + ": label " + path + " has " + label.channels()
-                        + " channel(s) of " + depthName(label.depth()) + "; MSeg labels are single-channel 8-bit"
-                        + " PNGs of class ids (semseg format). Convert colour or 16-bit labels with MSeg's remap"
-                        + " scripts to an 8-bit taxonomy first.");
-            }
-            checkIds(entry, path, label);
+            checkLabel(entry, path, label);
             return label;
         } catch (RuntimeException e) {
             label.close();
             throw e;
         }
+    }
+
+    private void checkLabel(SplitEntry entry, Path path, Mat label) {
+        if (label.empty()) {
+            throw new DatasetException(where(entry) + ": cannot decode label " + path + ". It is not a readable"
+                    + " PNG; re-create it with MSeg's remap scripts.");
+        }
+        if (label.channels() != 1 || label.depth() != CV_8U) {
+            throw new DatasetException(where(entry) + ": label " + path + " has " + label.channels()
+                    + " channel(s) of " + depthName(label.depth()) + "; MSeg labels are single-channel 8-bit"
+                    + " PNGs of class ids (semseg format). Convert colour or 16-bit labels with MSeg's remap"
+                    + " scripts to an 8-bit taxonomy first.");
+        }
+        checkIds(entry, path, label);
     }
 
     private void checkIds(SplitEntry entry, Path path, Mat label) {

@@ -1,6 +1,0 @@
-package org.mseg.datasets.loader;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}

@@ -1,0 +1,71 @@
+package org.mseg.datasets.loader;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.mseg.datasets.SampleReader;
+
+/**
+ * One worker thread's reusable native buffers: the decoding buffers of {@link SampleReader#readInto}, and two image
+ * and two label buffers that the train chain ping-pongs between. Each buffer only grows, so after the first few
+ * samples no step allocates: on a virtual machine the page faults of a fresh 100 MB Mat cost several times the OpenCV
+ * operation that fills it.
+ *
+ * <p>Views ({@link #view}) are Mat headers over a buffer's storage, sized for one step's output; OpenCV writes into a
+ * destination of the right size and type without reallocating. The caller closes each view; {@link #close()} frees
+ * the storage.
+ */
+final class Workspace implements AutoCloseable {
+    /** Buffer ids: two for images, two for labels. */
+    static final int IMAGE_A = 0;
+    static final int IMAGE_B = 1;
+    static final int LABEL_A = 2;
+    static final int LABEL_B = 3;
+
+    private final SampleReader.Buffers decoded = new SampleReader.Buffers();
+    private final Mat[] storage = {new Mat(), new Mat(), new Mat(), new Mat()};
+    private final long[] capacity = new long[4];
+
+    /** The decoding buffers: the sample read last. */
+    SampleReader.Buffers decoded() {
+        return decoded;
+    }
+
+    /**
+     * Makes buffer {@code id} hold at least {@code bytes}, so that a sample's later steps never grow it one size at a
+     * time (each growth is a fresh allocation and its page faults).
+     */
+    void reserve(int id, long bytes) {
+        if (bytes > capacity[id]) {
+            storage[id].close();
+            if (bytes > Integer.MAX_VALUE - 64) {
+                throw new IllegalStateException("an image of " + bytes + " bytes does not fit one buffer");
+            }
+            storage[id] = new Mat(1, (int) bytes, CV_8UC1);
+            capacity[id] = bytes;
+        }
+    }
+
+    /**
+     * A new header of {@code rows × cols} elements of {@code type} over buffer {@code id}, growing the buffer first if
+     * needed. Writing through a view overwrites whatever earlier views of the same buffer showed.
+     */
+    Mat view(int id, int rows, int cols, int type) {
+        reserve(id, (long) rows * cols * elemSize(type));
+        return new Mat(rows, cols, type, storage[id].data());
+    }
+
+    /** Bytes per element of an OpenCV type (depth size times channels). */
+    static int elemSize(int type) {
+        int[] depthBytes = {1, 1, 2, 2, 4, 4, 8, 2};
+        return depthBytes[type & 7] * ((type >> 3) + 1);
+    }
+
+    @Override
+    public void close() {
+        decoded.close();
+        for (Mat m : storage) {
+            m.close();
+        }
+    }
+}
