@@ -11,4 +11,5 @@ module org.mseg.hrnet {
     exports org.mseg.hrnet.checkpoint;
     exports org.mseg.hrnet.engine;
     provides org.mseg.api.model.ModelProvider with org.mseg.hrnet.provider.HrnetModelProvider;
+    provides org.mseg.api.train.TrainingStrategyProvider with org.mseg.hrnet.engine.StandardStrategyProvider;
 }

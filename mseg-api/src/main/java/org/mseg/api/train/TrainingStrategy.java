@@ -2,7 +2,9 @@ package org.mseg.api.train;
 
 /**
  * A training strategy instantiated for one run: decides, each step, how the per-dataset sub-batches become a loss and
- * an update. The training engine defines the backend-specific contract reached through {@link #unwrap(Class)}.
+ * an update. The API stays free of backend types; the training engine defines the backend-specific contract and
+ * reaches it through {@link #unwrap(Class)} (MSeg's TensorFlow engine asks for
+ * {@code org.mseg.hrnet.engine.GraphTrainingStrategy}).
  */
 public interface TrainingStrategy {
 

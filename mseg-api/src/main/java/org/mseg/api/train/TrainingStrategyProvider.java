@@ -9,6 +9,12 @@ import org.mseg.api.model.Backend;
  * Service provider interface for training strategies ({@code --strategy standard|mgda|ccsa}). Each step a strategy
  * receives one sub-batch per configured dataset; {@code standard} concatenates them, MGDA weighs per-dataset
  * gradients, CCSA adds a cross-dataset loss on the model's representation.
+ *
+ * <p>Providers are registered with {@code provides ... with ...} and a {@code META-INF/services} file and are found
+ * by name. The strategy they create is backend-neutral here; MSeg's TensorFlow engine asks it for
+ * {@code org.mseg.hrnet.engine.GraphTrainingStrategy} through {@link TrainingStrategy#unwrap(Class)} and documents
+ * the graph-building contract there. The {@code backend} passed to {@link #create} only names the engine
+ * ({@code tensorflow}); the graph itself is handed to the strategy when the engine builds it.
  */
 public interface TrainingStrategyProvider extends Provider {
 

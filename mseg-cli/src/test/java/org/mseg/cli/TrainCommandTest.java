@@ -1,0 +1,80 @@
+package org.mseg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mseg-cli train}: option errors, and the embedded demo end to end (a few steps). */
+class TrainCommandTest {
+
+    @Test
+    void unknownStrategyExitsTwoAndListsTheAvailableOnes() {
+        CliTest.Run r = CliTest.run("train", "--strategy", "bogus");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown strategy 'bogus'") && r.err().contains("standard"), r.err());
+    }
+
+    @Test
+    void gpuDeviceIsAClearErrorWithoutAGpu() {
+        CliTest.Run r = CliTest.run("train", "--device", "gpu:0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no GPU"), r.err());
+        assertEquals(2, CliTest.run("train", "--device", "tpu").code());
+    }
+
+    @Test
+    void resumeContinuesFromTheNewestCheckpointOfARun(@TempDir Path tmp) {
+        String before = System.getProperty("mseg.home");
+        System.setProperty("mseg.home", tmp.toString());
+        try {
+            Path run = tmp.resolve("run");
+            CliTest.Run first = CliTest.run("train", "--max-iters", "2", "--no-validate", "--out", run.toString());
+            assertEquals(0, first.code(), first.err() + first.out());
+            CliTest.Run second = CliTest.run("train", "--max-iters", "4", "--no-validate", "--set", "print_freq=1",
+                    "--resume", run.toString(), "--out", tmp.resolve("run2").toString());
+            assertEquals(0, second.code(), second.err() + second.out());
+            assertTrue(second.out().contains("steps 2..4"), second.out());
+            assertTrue(second.out().contains("step 3/4") && !second.out().contains("step 1/4"), second.out());
+            CliTest.Run fp16 = CliTest.run("train", "--set", "precision=fp16", "--out", tmp.resolve("x").toString());
+            assertEquals(2, fp16.code(), fp16.err());
+            assertTrue(fp16.err().contains("precision fp16"), fp16.err());
+        } finally {
+            if (before == null) {
+                System.clearProperty("mseg.home");
+            } else {
+                System.setProperty("mseg.home", before);
+            }
+        }
+    }
+
+    @Test
+    void demoTrainsValidatesAndWritesTheRunFolder(@TempDir Path tmp) throws IOException {
+        String before = System.getProperty("mseg.home");
+        System.setProperty("mseg.home", tmp.toString());
+        try {
+            Path run = tmp.resolve("run");
+            CliTest.Run r = CliTest.run("train", "--max-iters", "3", "--set", "print_freq=1", "--out", run.toString());
+            assertEquals(0, r.code(), r.err() + r.out());
+            assertTrue(r.out().contains("step 3/3 loss"), r.out());
+            assertTrue(r.out().contains("bdd-relabeled"), r.out());
+            String metrics = Files.readString(run.resolve("metrics.json"));
+            assertTrue(metrics.startsWith("{\"mIoU\": {\"ade20k-150-relabeled\": "), metrics);
+            assertTrue(Files.readString(run.resolve("config.yaml")).contains("base_lr"));
+            assertTrue(Files.isRegularFile(run.resolve("checkpoints/iter_3/checkpoint.json")));
+            try (var files = Files.list(run.resolve("tensorboard"))) {
+                assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents")));
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("mseg.home");
+            } else {
+                System.setProperty("mseg.home", before);
+            }
+        }
+    }
+}

@@ -1,6 +1,0 @@
-package org.mseg.hrnet.engine;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}

@@ -1,0 +1,539 @@
+package org.mseg.hrnet.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.mseg.api.TrainingException;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
+
+/**
+ * The training state of one run, apart from the loop that drives it: the graph (model, loss, optimizer, strategy
+ * ops), the session holding the variable values, and the number of completed steps. {@link #step(StepBatch)} trains
+ * on one batch; {@link #predict} runs the model in inference mode; {@link #session()} is what checkpoints save and
+ * restore.
+ *
+ * <p>Not thread-safe. Close it to free the native graph and session.
+ */
+public final class Trainer implements AutoCloseable {
+
+    private final Graph graph;
+    private final Session session;
+    private final GraphModel model;
+    private final List<DatasetSlice> slices;
+    private final int cropHeight;
+    private final int cropWidth;
+    private final PolyLrSchedule schedule;
+    private final Placeholder<TFloat32> images;
+    private final Placeholder<TUint8> labels;
+    private final SgdMomentum optimizer;
+    private final StepProgram program;
+    private final Map<Long, EvalPass> evalPasses = new LinkedHashMap<>();
+    private long iteration;
+    private boolean failed;
+
+    /** An inference pass for one input size. */
+    private record EvalPass(Operand<TFloat32> input, Operand<TUint8> prediction) {
+    }
+
+    private Trainer(Builder b) {
+        this.slices = List.copyOf(b.slices);
+        this.cropHeight = b.cropHeight;
+        this.cropWidth = b.cropWidth;
+        this.schedule = Objects.requireNonNull(b.schedule, "schedule");
+        int rows = slices.stream().mapToInt(DatasetSlice::count).sum();
+        Graph g = new Graph();
+        try {
+            Ops tf = Ops.create(g);
+            this.model = b.model.apply(tf);
+            this.images = tf.withName("images").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(rows, cropHeight, cropWidth, 3)));
+            this.labels = tf.withName("labels").placeholder(TUint8.class,
+                    Placeholder.shape(Shape.of(rows, cropHeight, cropWidth)));
+            ModelOutputs forward = model.forward("train", images, true);
+            SegmentationLoss loss = SegmentationLoss.build(tf, forward.logits(), labels, slices, b.ignoreLabel);
+            Optional<SegmentationLoss> aux = forward.auxLogits()
+                    .map(a -> SegmentationLoss.build(tf, a, labels, slices, b.ignoreLabel));
+            Operand<TFloat32> objectives = aux.isEmpty() ? loss.datasetLosses()
+                    : tf.math.add(loss.datasetLosses(),
+                            tf.math.mul(aux.get().datasetLosses(), tf.constant(b.auxWeight)));
+            this.optimizer = new SgdMomentum(tf, model.parameterGroups(), b.momentum, b.weightDecay);
+            for (int[] size : b.evalSizes) {
+                evalPass(tf, size[0], size[1]);
+            }
+            Context context = new Context(tf, forward, loss, aux, objectives, b);
+            this.program = Objects.requireNonNull(b.strategy.build(context), "strategy returned no program");
+            this.graph = g;
+        } catch (RuntimeException | Error e) {
+            g.close();
+            throw e;
+        }
+        Session s = new Session(g, sessionConfig(b));
+        this.session = s;
+        try {
+            // run the initializers now, so that a restore or weight import afterwards is not undone by autoInit
+            s.initialize();
+            b.initializer.accept(this);
+        } catch (RuntimeException | Error e) {
+            s.close();
+            g.close();
+            throw e;
+        }
+    }
+
+    private static ConfigProto sessionConfig(Builder b) {
+        ConfigProto.Builder c = ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(b.intraOpThreads)
+                .setInterOpParallelismThreads(b.interOpThreads);
+        if (!b.graphOptimizer) {
+            // Grappler costs seconds on the first run of a large graph and did not speed up the steps
+            c.setGraphOptions(GraphOptions.newBuilder()
+                    .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true)));
+        }
+        return c.build();
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Steps completed (including those restored from a checkpoint). */
+    public long iteration() {
+        return iteration;
+    }
+
+    /**
+     * Sets the number of completed steps after {@code session()} was restored from a checkpoint, so that the learning
+     * rate schedule continues where it stopped.
+     */
+    public void resumeAt(long completedSteps) {
+        if (completedSteps < 0 || completedSteps > schedule.maxIters()) {
+            throw new IllegalArgumentException("completed steps must be within 0.." + schedule.maxIters() + ", was "
+                    + completedSteps);
+        }
+        this.iteration = completedSteps;
+        this.failed = false;
+    }
+
+    /** The learning-rate schedule. */
+    public PolyLrSchedule schedule() {
+        return schedule;
+    }
+
+    /** The batch layout every step must follow. */
+    public List<DatasetSlice> slices() {
+        return slices;
+    }
+
+    /** Crops per step. */
+    public int batchSize() {
+        return slices.stream().mapToInt(DatasetSlice::count).sum();
+    }
+
+    /** The model. */
+    public GraphModel model() {
+        return model;
+    }
+
+    /** The optimizer (its variables and momentum buffers). */
+    public SgdMomentum optimizer() {
+        return optimizer;
+    }
+
+    /** The session holding every variable; checkpoints save and restore it. */
+    public Session session() {
+        return session;
+    }
+
+    /** The graph. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /**
+     * Trains on one batch.
+     *
+     * @throws IllegalArgumentException if the batch does not have the crop size and slice layout of this trainer
+     * @throws TrainingException        if the loss is not finite (the step's update is unusable; the trainer refuses
+     *                                  further steps until {@link #resumeAt} after a restore), or if training is
+     *                                  already complete
+     */
+    public StepResult step(StepBatch batch) {
+        if (failed) {
+            throw new TrainingException("training stopped at a non-finite loss; restore a checkpoint first");
+        }
+        if (iteration >= schedule.maxIters()) {
+            throw new TrainingException("training is complete: " + iteration + " of max_iters " + schedule.maxIters()
+                    + " steps are done");
+        }
+        if (batch.height() != cropHeight || batch.width() != cropWidth || !batch.slices().equals(slices)) {
+            throw new IllegalArgumentException("batch " + batch.index() + " has crops " + batch.height() + "x"
+                    + batch.width() + " and slices " + batch.slices() + "; this trainer was built for "
+                    + cropHeight + "x" + cropWidth + " and " + slices);
+        }
+        double lr = schedule.rate(iteration);
+        int n = batch.size();
+        StepOutcome outcome;
+        try (TFloat32 img = TFloat32.tensorOf(Shape.of(n, cropHeight, cropWidth, 3),
+                        DataBuffers.of(batch.images(), true, false));
+                TUint8 lab = TUint8.tensorOf(Shape.of(n, cropHeight, cropWidth),
+                        DataBuffers.of(batch.labels(), true, false));
+                TFloat32 rate = TFloat32.scalarOf((float) lr)) {
+            long done = iteration;
+            StepContext context = new StepContext() {
+                @Override
+                public long iteration() {
+                    return done;
+                }
+
+                @Override
+                public StepBatch batch() {
+                    return batch;
+                }
+
+                @Override
+                public double learningRate() {
+                    return lr;
+                }
+
+                @Override
+                public Session session() {
+                    return session;
+                }
+
+                @Override
+                public Session.Runner runner() {
+                    return session.runner().feed(images, img).feed(labels, lab)
+                            .feed(optimizer.learningRate(), rate);
+                }
+            };
+            outcome = program.run(context);
+        }
+        if (!Double.isFinite(outcome.loss())) {
+            failed = true;
+            throw new TrainingException("loss became " + outcome.loss() + " at step " + (iteration + 1)
+                    + " (learning rate " + lr + "; dataset losses " + outcome.datasetLosses()
+                    + "); the weights of this step are not saved. Lower TRAIN.base_lr or check the input data,"
+                    + " then resume from the last checkpoint");
+        }
+        iteration++;
+        return new StepResult(iteration, lr, outcome);
+    }
+
+    /**
+     * Predicts class ids (argmax of the logits) with BN in inference mode.
+     *
+     * @param images NHWC RGB normalised, {@code n·height·width·3} floats
+     * @param n      number of images
+     * @return {@code n·height·width} class ids as unsigned bytes
+     * @throws IllegalArgumentException if the size was not declared with {@link Builder#evalSize}
+     */
+    public byte[] predict(float[] images, int n, int height, int width) {
+        EvalPass pass = evalPasses.get(key(height, width));
+        if (pass == null) {
+            throw new IllegalArgumentException("no inference pass for " + height + "x" + width + "; declare it with"
+                    + " Trainer.Builder.evalSize (declared: " + evalSizes() + ")");
+        }
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, height, width, 3), DataBuffers.of(images, true, false));
+                Result r = session.runner().feed(pass.input(), in).fetch(pass.prediction()).run()) {
+            byte[] out = new byte[n * height * width];
+            ((TUint8) r.get(0)).asRawTensor().data().read(out);
+            return out;
+        }
+    }
+
+    /** The inference sizes declared, as {@code HxW}. */
+    public List<String> evalSizes() {
+        List<String> out = new ArrayList<>();
+        evalPasses.keySet().forEach(k -> out.add((k >> 32) + "x" + (k & 0xffffffffL)));
+        return out;
+    }
+
+    /**
+     * The values of every model variable and momentum buffer by op name (for tests and diagnostics; copies the
+     * weights into the Java heap).
+     */
+    public Map<String, float[]> variableValues() {
+        List<Variable<TFloat32>> all = new ArrayList<>(model.allVariables());
+        all.addAll(optimizer.slots());
+        Map<String, float[]> out = new LinkedHashMap<>();
+        Session.Runner runner = session.runner();
+        all.forEach(runner::fetch);
+        try (Result r = runner.run()) {
+            for (int i = 0; i < all.size(); i++) {
+                TFloat32 t = (TFloat32) r.get(i);
+                float[] values = new float[Math.toIntExact(t.size())];
+                t.asRawTensor().data().asFloats().read(values);
+                out.put(all.get(i).op().name(), values);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } finally {
+            graph.close();
+        }
+    }
+
+    private static long key(int height, int width) {
+        return ((long) height << 32) | width;
+    }
+
+    private void evalPass(Ops tf, int height, int width) {
+        long k = key(height, width);
+        if (evalPasses.containsKey(k)) {
+            return;
+        }
+        String name = "eval_" + height + "x" + width;
+        Placeholder<TFloat32> in = tf.withName(name + "_images").placeholder(TFloat32.class,
+                Placeholder.shape(Shape.of(-1, height, width, 3)));
+        ModelOutputs out = model.forward(name, in, false);
+        Operand<TUint8> prediction = tf.dtypes.cast(tf.math.argMax(out.logits(), tf.constant(3)), TUint8.class);
+        evalPasses.put(k, new EvalPass(in, prediction));
+    }
+
+    /** The result of one {@link #step}. */
+    public record StepResult(long iteration, double learningRate, StepOutcome outcome) {
+    }
+
+    private final class Context implements StrategyContext {
+        private final Ops tf;
+        private final ModelOutputs forward;
+        private final SegmentationLoss loss;
+        private final Optional<SegmentationLoss> aux;
+        private final Operand<TFloat32> objectives;
+        private final Builder b;
+        private boolean minimized;
+
+        Context(Ops tf, ModelOutputs forward, SegmentationLoss loss, Optional<SegmentationLoss> aux,
+                Operand<TFloat32> objectives, Builder b) {
+            this.tf = tf;
+            this.forward = forward;
+            this.loss = loss;
+            this.aux = aux;
+            this.objectives = objectives;
+            this.b = b;
+        }
+
+        @Override
+        public Ops tf() {
+            return tf;
+        }
+
+        @Override
+        public List<DatasetSlice> slices() {
+            return slices;
+        }
+
+        @Override
+        public GraphModel model() {
+            return model;
+        }
+
+        @Override
+        public Placeholder<TFloat32> images() {
+            return images;
+        }
+
+        @Override
+        public Placeholder<TUint8> labels() {
+            return labels;
+        }
+
+        @Override
+        public ModelOutputs forward() {
+            return forward;
+        }
+
+        @Override
+        public SegmentationLoss loss() {
+            return loss;
+        }
+
+        @Override
+        public Optional<SegmentationLoss> auxLoss() {
+            return aux;
+        }
+
+        @Override
+        public float auxWeight() {
+            return b.auxWeight;
+        }
+
+        @Override
+        public Operand<TFloat32> datasetObjectives() {
+            return objectives;
+        }
+
+        @Override
+        public List<Variable<TFloat32>> variables() {
+            return optimizer.variables();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public List<Operand<TFloat32>> gradients(Operand<TFloat32> objective) {
+            List<Variable<TFloat32>> vars = optimizer.variables();
+            var grads = tf.gradients(objective, vars);
+            List<Operand<TFloat32>> out = new ArrayList<>();
+            for (int i = 0; i < vars.size(); i++) {
+                Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads.dy(i);
+                out.add(g.asOutput().isClosed() ? tf.zerosLike(vars.get(i)) : g);
+            }
+            return out;
+        }
+
+        @Override
+        public Op minimize(List<? extends Operand<TFloat32>> gradients) {
+            if (minimized) {
+                throw new IllegalStateException("minimize was already built; a step applies one update");
+            }
+            minimized = true;
+            List<Op> also = new ArrayList<>();
+            forward.statisticsUpdate().ifPresent(also::add);
+            return optimizer.apply(gradients, also);
+        }
+
+        @Override
+        public Map<String, Object> options() {
+            return b.strategyOptions;
+        }
+    }
+
+    /** Configures a {@link Trainer}. */
+    public static final class Builder {
+        private Function<Ops, GraphModel> model;
+        private List<DatasetSlice> slices = List.of();
+        private int cropHeight;
+        private int cropWidth;
+        private GraphTrainingStrategy strategy = new StandardStrategy();
+        private Map<String, Object> strategyOptions = Map.of();
+        private PolyLrSchedule schedule;
+        private float momentum = 0.9f;
+        private float weightDecay = 1e-4f;
+        private float auxWeight = 0.4f;
+        private int ignoreLabel = 255;
+        private final List<int[]> evalSizes = new ArrayList<>();
+        private int intraOpThreads;
+        private int interOpThreads;
+        private boolean graphOptimizer;
+        private Consumer<Trainer> initializer = t -> { };
+
+        private Builder() {
+        }
+
+        /** Creates the model's variables in the given (root-scope) ops; e.g. {@code HrnetGraphModel} over Hrnet. */
+        public Builder model(Function<Ops, GraphModel> factory) {
+            this.model = Objects.requireNonNull(factory);
+            return this;
+        }
+
+        /** The batch layout of every step. */
+        public Builder slices(List<DatasetSlice> slices) {
+            this.slices = List.copyOf(slices);
+            return this;
+        }
+
+        /** The crop size of every step ({@code 8k + 1} for HRNet). */
+        public Builder crop(int height, int width) {
+            this.cropHeight = height;
+            this.cropWidth = width;
+            return this;
+        }
+
+        /** The strategy (default {@link StandardStrategy}) and its options. */
+        public Builder strategy(GraphTrainingStrategy strategy, Map<String, Object> options) {
+            this.strategy = Objects.requireNonNull(strategy);
+            this.strategyOptions = Map.copyOf(options);
+            return this;
+        }
+
+        /** The learning-rate schedule (it also fixes max_iters). */
+        public Builder schedule(PolyLrSchedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /** SGD momentum (default 0.9) and weight decay (default 1e-4). */
+        public Builder sgd(float momentum, float weightDecay) {
+            this.momentum = momentum;
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /** Weight of an auxiliary head's loss (default 0.4; unused by HRNet). */
+        public Builder auxWeight(float auxWeight) {
+            this.auxWeight = auxWeight;
+            return this;
+        }
+
+        /** The label that carries no loss (default 255). */
+        public Builder ignoreLabel(int ignoreLabel) {
+            this.ignoreLabel = ignoreLabel;
+            return this;
+        }
+
+        /** Adds an inference pass for {@link Trainer#predict} at this input size. */
+        public Builder evalSize(int height, int width) {
+            this.evalSizes.add(new int[] {height, width});
+            return this;
+        }
+
+        /** TensorFlow thread pools (0 = TensorFlow's choice, the default). */
+        public Builder threads(int intraOp, int interOp) {
+            this.intraOpThreads = intraOp;
+            this.interOpThreads = interOp;
+            return this;
+        }
+
+        /** Whether Grappler optimises the graph (default off: seconds of start-up, no measured gain). */
+        public Builder graphOptimizer(boolean enabled) {
+            this.graphOptimizer = enabled;
+            return this;
+        }
+
+        /**
+         * Runs after the variables are initialised and before the first step, e.g. to import pretrained weights or
+         * restore a checkpoint.
+         */
+        public Builder initializer(Consumer<Trainer> initializer) {
+            this.initializer = Objects.requireNonNull(initializer);
+            return this;
+        }
+
+        /** Builds the graph and the session. */
+        public Trainer build() {
+            Objects.requireNonNull(model, "model");
+            if (slices.isEmpty()) {
+                throw new IllegalArgumentException("no dataset slices");
+            }
+            if (cropHeight < 1 || cropWidth < 1) {
+                throw new IllegalArgumentException("crop size not set");
+            }
+            return new Trainer(this);
+        }
+    }
+}

@@ -1,0 +1,427 @@
+package org.mseg.hrnet.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.mseg.api.ConfigException;
+import org.mseg.api.MsegException;
+import org.mseg.api.TrainingException;
+import org.mseg.api.config.IterationBudget;
+import org.mseg.api.config.MsegConfig;
+import org.mseg.api.dataset.DatasetDefinition;
+import org.mseg.api.model.Backend;
+import org.mseg.api.plugin.PluginEnvironment;
+import org.mseg.api.train.TrainingListener;
+import org.mseg.api.train.TrainingPlan;
+import org.mseg.api.train.TrainingStrategyProvider;
+import org.mseg.datasets.SplitList;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.LabelTarget;
+import org.mseg.datasets.loader.LoaderState;
+import org.mseg.datasets.loader.MultiDatasetLoader;
+import org.mseg.datasets.loader.StreamSpec;
+import org.mseg.datasets.metrics.IouAccumulator;
+import org.mseg.datasets.metrics.SegmentationMetrics;
+import org.mseg.datasets.transform.TransformParams;
+import org.mseg.hrnet.Hrnet;
+import org.mseg.hrnet.HrnetSpec;
+import org.mseg.hrnet.StateDictLoader;
+import org.mseg.hrnet.checkpoint.CheckpointMetadata;
+import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.taxonomy.TaxonomyConverter;
+import org.tensorflow.op.Ops;
+
+/**
+ * One complete training run from a resolved configuration: builds the loader, the model and the {@link Trainer},
+ * resumes when asked, trains with a {@link TrainingLoop} to {@code max_iters} with checkpoints, validates every
+ * dataset on its {@code val} split, and writes {@code config.yaml} and {@code metrics.json} into the run folder.
+ *
+ * <p>Configuration keys read: {@code dataset, universal, use_naive_taxonomy, arch, variant, train_h, train_w,
+ * scale_min, scale_max, short_size, rotate_min, rotate_max, ignore_label, aux_weight, num_examples, train_gpu,
+ * batch_size, dataset_gpu_mapping, base_lr, power, momentum, weight_decay, manual_seed, save_freq (epochs of the
+ * first dataset), keep_checkpoints, weight, resume, auto_resume, skip_bad}.
+ */
+public final class TrainingRun {
+
+    /** Name of the embedded demo configuration resource. */
+    public static final String DEMO_CONFIG = "demo.yaml";
+
+    /**
+     * What to run.
+     *
+     * @param config        the resolved, validated training configuration
+     * @param strategy      strategy name ({@code standard}, ...)
+     * @param runDirectory  the run folder (created)
+     * @param dataRoot      folder holding the dataset folders
+     * @param listsFolder   folder of split lists, if not the datasets' own
+     * @param resume        checkpoint folder to resume from (overrides {@code resume}/{@code auto_resume})
+     * @param pretrained    PyTorch checkpoint to import weights from (overrides {@code weight})
+     * @param maxIters      overrides the {@code max_iters} derived from {@code num_examples}
+     * @param validate      whether to validate on every dataset's val split after training
+     * @param loaderThreads loader worker threads
+     */
+    public record Options(MsegConfig config, String strategy, Path runDirectory, Path dataRoot,
+            Optional<Path> listsFolder, Optional<Path> resume, Optional<Path> pretrained, OptionalLong maxIters,
+            boolean validate, int loaderThreads) {
+
+        /** Checks for nulls. */
+        public Options {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(strategy, "strategy");
+            Objects.requireNonNull(runDirectory, "runDirectory");
+            Objects.requireNonNull(dataRoot, "dataRoot");
+            Objects.requireNonNull(listsFolder, "listsFolder");
+            Objects.requireNonNull(resume, "resume");
+            Objects.requireNonNull(pretrained, "pretrained");
+            Objects.requireNonNull(maxIters, "maxIters");
+        }
+    }
+
+    /**
+     * What a run produced.
+     *
+     * @param runDirectory  the run folder
+     * @param iterations    steps completed
+     * @param maxIters      the schedule's length
+     * @param mIoU          validation mean IoU per dataset, in [0, 1] (empty when not validated)
+     * @param lastCheckpoint the final checkpoint folder
+     * @param trainingTime  wall time of the training loop
+     */
+    public record Result(Path runDirectory, long iterations, long maxIters, Map<String, Double> mIoU,
+            Optional<Path> lastCheckpoint, Duration trainingTime) {
+
+        /** Copies the map, keeping the dataset order. */
+        public Result {
+            mIoU = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mIoU));
+        }
+    }
+
+    private TrainingRun() {
+    }
+
+    /** The embedded demo configuration (tiny HRNet on the seven relabeled synthetic datasets). */
+    public static MsegConfig demoConfig() {
+        try (InputStream in = TrainingRun.class.getResourceAsStream(DEMO_CONFIG)) {
+            if (in == null) {
+                throw new IllegalStateException("demo configuration resource " + DEMO_CONFIG + " is missing");
+            }
+            return MsegConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "(embedded demo)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs training (and validation) to the end.
+     *
+     * @throws ConfigException   if the configuration cannot be trained (unknown strategy or architecture, ...)
+     * @throws TrainingException if training fails (non-finite loss, unusable checkpoint)
+     */
+    public static Result run(Options o, PluginEnvironment env, List<TrainingListener> listeners) {
+        MsegConfig c = o.config();
+        List<String> datasets = c.datasets();
+        TaxonomyConverter converter = TaxonomyConverter.of(env);
+        boolean naive = c.getBool("use_naive_taxonomy");
+        boolean universal = c.getBool("universal");
+        LabelTarget target = naive ? LabelTarget.NAIVE : universal ? LabelTarget.UNIVERSAL : LabelTarget.OWN;
+        if (target == LabelTarget.OWN && datasets.size() != 1) {
+            throw new ConfigException("universal: False (a dataset's own taxonomy) needs exactly one dataset, found "
+                    + datasets);
+        }
+        String taxonomy = switch (target) {
+            case NAIVE -> converter.naive().name();
+            case UNIVERSAL -> converter.universal().name();
+            case OWN -> datasets.get(0);
+        };
+        List<String> classNames = switch (target) {
+            case NAIVE -> converter.naive().classNames();
+            case UNIVERSAL -> converter.universal().classNames();
+            case OWN -> converter.taxonomy(datasets.get(0)).classNames();
+        };
+        int numClasses = classNames.size();
+        if (numClasses > 255) {
+            throw new ConfigException(taxonomy + " has " + numClasses + " classes; labels travel as bytes with 255 as"
+                    + " ignore, so at most 255 classes can be trained");
+        }
+        String arch = c.getString("arch");
+        if (!arch.equals("hrnet")) {
+            throw new ConfigException("TRAIN.arch '" + arch + "' is not supported by the TensorFlow training engine;"
+                    + " use arch: hrnet");
+        }
+        if (c.has("precision") && c.get("precision") != null && !c.getString("precision").equals("fp32")) {
+            throw new ConfigException("TRAIN.precision " + c.getString("precision") + " (from " + c.where("precision")
+                    + ") is not available in the TensorFlow engine yet; use precision: fp32 (opt_level: O0, what the"
+                    + " MSeg release models were trained with)");
+        }
+        HrnetSpec spec = HrnetSpec.named(c.getString("variant"));
+        int cropH = c.getInt("train_h");
+        int cropW = c.getInt("train_w");
+        try {
+            Hrnet.checkInputSize(cropH, cropW);
+        } catch (MsegException e) {
+            throw new ConfigException("TRAIN.train_h/train_w in " + c.where("train_h") + ": " + e.getMessage(), e);
+        }
+
+        IterationBudget.Schedule budget = IterationBudget.of(c,
+                d -> splitSize(env, d, "train", o.listsFolder()));
+        long maxIters = o.maxIters().orElse(budget.maxIters());
+        if (maxIters < 1) {
+            throw new ConfigException("max_iters must be positive, was " + maxIters);
+        }
+        long seed = c.getOptionalLong("manual_seed").orElse(0L);
+
+        TrainingStrategyProvider provider = env.strategies().get(o.strategy());
+        Map<String, Object> strategyOptions = new LinkedHashMap<>();
+        for (String q : provider.configKeys()) {
+            String key = q.substring(q.indexOf('.') + 1);
+            if (c.has(key)) {
+                strategyOptions.put(key, c.get(key));
+            }
+        }
+        GraphTrainingStrategy strategy = provider.create(strategyOptions, new TensorFlowBackend())
+                .unwrap(GraphTrainingStrategy.class);
+
+        Optional<Path> resumeFrom = resumeFolder(o, c);
+        Map<String, Object> resumedState = new LinkedHashMap<>();
+        List<DatasetSlice> slices = new ArrayList<>();
+        List<StreamSpec> streams = new ArrayList<>();
+        int offset = 0;
+        for (String d : datasets) {
+            int perDataset = budget.perProcessBatch() * budget.replicas().get(d);
+            slices.add(new DatasetSlice(d, offset, perDataset));
+            streams.add(new StreamSpec(d, "train", perDataset));
+            offset += perDataset;
+        }
+
+        try {
+            Files.createDirectories(o.runDirectory());
+            Files.writeString(o.runDirectory().resolve("config.yaml"), c.toYaml());
+        } catch (IOException e) {
+            throw new TrainingException("cannot write to the run folder " + o.runDirectory() + ": " + e.getMessage(),
+                    e);
+        }
+
+        Trainer.Builder builder = Trainer.builder()
+                .model(tf -> new HrnetGraphModel(Hrnet.create(tf, spec, numClasses, seed)))
+                .slices(slices)
+                .crop(cropH, cropW)
+                .strategy(strategy, strategyOptions)
+                .schedule(new PolyLrSchedule(c.getDouble("base_lr"), maxIters, c.getDouble("power")))
+                .sgd((float) c.getDouble("momentum"), (float) c.getDouble("weight_decay"))
+                .auxWeight((float) c.getDouble("aux_weight"))
+                .ignoreLabel(c.getInt("ignore_label"))
+                .evalSize(cropH, cropW)
+                .initializer(t -> {
+                    if (resumeFrom.isPresent()) {
+                        CheckpointMetadata meta = Checkpoints.restore(resumeFrom.get(), t.session());
+                        if (meta.weightsOnly()) {
+                            throw new TrainingException("checkpoint " + resumeFrom.get() + " holds weights only (no"
+                                    + " training state); start from it with --pretrained instead of --resume");
+                        }
+                        Map<String, Object> training = meta.training();
+                        long done = ((Number) training.get("iteration")).longValue();
+                        if (done > maxIters) {
+                            throw new TrainingException("checkpoint " + resumeFrom.get() + " is at iteration " + done
+                                    + ", beyond max_iters " + maxIters);
+                        }
+                        t.resumeAt(done);
+                        resumedState.putAll(training);
+                    } else {
+                        Optional<Path> weights = o.pretrained().or(() -> c.getOptionalString("weight").map(Path::of));
+                        weights.ifPresent(w -> StateDictLoader.load(t.session(),
+                                ((HrnetGraphModel) t.model()).hrnet(), w));
+                    }
+                });
+        TransformParams params = TransformParams.fromConfig(c.flat());
+        long start = System.nanoTime();
+        Result result;
+        List<TrainingListener> all = new ArrayList<>(listeners);
+        try (Trainer trainer = builder.build();
+                TensorBoardListener board = c.getBool("tensorboard")
+                        ? new TensorBoardListener(o.runDirectory().resolve("tensorboard")) : null) {
+            if (board != null) {
+                all.add(board);
+            }
+            LoaderState startAt = null;
+            if (resumedState.get("loader") instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked")
+                Map<String, ?> state = (Map<String, ?>) m;
+                startAt = LoaderState.fromMap(state);
+            }
+            long itersPerEpoch = Math.max(1, budget.itersPerEpoch().get(datasets.get(0)));
+            long saveEvery = c.getInt("save_freq") * itersPerEpoch;
+            int keep = c.has("keep_checkpoints") && c.get("keep_checkpoints") != null
+                    ? c.getInt("keep_checkpoints") : 0;
+            CheckpointMetadata base = CheckpointMetadata.of(spec, numClasses, taxonomy, classNames)
+                    .withExtraVariables(trainer.optimizer().slots().stream().map(v -> v.op().name()).toList());
+            Map<String, Object> resolved = c.flat();
+            TrainingLoop.Checkpointer checkpointer = (t, last) -> {
+                Map<String, Object> training = new LinkedHashMap<>();
+                training.put("iteration", t.iteration());
+                training.put("max_iters", maxIters);
+                training.put("strategy", o.strategy());
+                training.put("loader", last.sourceState());
+                training.put("rng", Map.of("manual_seed", seed));
+                training.put("config", jsonSafe(resolved));
+                Path dir = Checkpoints.write(Checkpoints.iterationDir(o.runDirectory(), t.iteration()), t.session(),
+                        base.withTraining(training).withCreated(java.time.Instant.now()));
+                if (keep > 0) {
+                    Checkpoints.keepLast(o.runDirectory(), keep);
+                }
+                return dir;
+            };
+            Optional<Path> last;
+            try (LoaderBatchSource source = new LoaderBatchSource(MultiDatasetLoader.builder().environment(env)
+                    .converter(converter).dataRoot(o.dataRoot()).listsFolder(o.listsFolder()).target(target)
+                    .streams(streams).params(params).train(true).threads(o.loaderThreads()).prefetch(2).seed(seed)
+                    .startAt(startAt).skipBad(c.getBool("skip_bad")).build())) {
+                for (TrainingListener l : all) {
+                    l.onStart(new TrainingPlan(o.strategy(), datasets, trainer.batchSize(), trainer.iteration(),
+                            maxIters, o.runDirectory()));
+                }
+                last = new TrainingLoop(trainer, source, saveEvery, checkpointer, all).run();
+            }
+            Duration trainingTime = Duration.ofNanos(System.nanoTime() - start);
+            Map<String, Double> mIoU = new LinkedHashMap<>();
+            if (o.validate()) {
+                for (String d : datasets) {
+                    SegmentationMetrics m = validate(trainer, env, converter, target, d, o, params, cropH, cropW);
+                    mIoU.put(d, m.mIoU());
+                    for (TrainingListener l : all) {
+                        l.onValidation(d, m.mIoU(), Map.of("mAcc", m.mAcc(), "allAcc", m.allAcc()));
+                    }
+                }
+                writeMetrics(o.runDirectory().resolve("metrics.json"), mIoU);
+            }
+            result = new Result(o.runDirectory(), trainer.iteration(), maxIters, mIoU,
+                    last.or(() -> Checkpoints.latest(o.runDirectory())), trainingTime);
+        }
+        return result;
+    }
+
+    private static Optional<Path> resumeFolder(Options o, MsegConfig c) {
+        if (o.resume().isPresent()) {
+            return Optional.of(checkpointOrLatest(o.resume().get()));
+        }
+        Optional<String> resume = c.getOptionalString("resume");
+        if (resume.isPresent()) {
+            return Optional.of(checkpointOrLatest(Path.of(resume.get())));
+        }
+        String auto = c.getString("auto_resume");
+        if (!auto.equals("None")) {
+            return Checkpoints.latest(Path.of(auto));
+        }
+        return Optional.empty();
+    }
+
+    /** A checkpoint folder as given, or the newest checkpoint of a run folder. */
+    private static Path checkpointOrLatest(Path p) {
+        if (Files.isRegularFile(p.resolve(Checkpoints.METADATA_FILE))) {
+            return p;
+        }
+        return Checkpoints.latest(p).orElseThrow(() -> new ConfigException("--resume " + p
+                + " is neither a checkpoint folder (with " + Checkpoints.METADATA_FILE + ") nor a run folder with"
+                + " checkpoints"));
+    }
+
+    private static int splitSize(PluginEnvironment env, String dataset, String split, Optional<Path> lists) {
+        DatasetDefinition def = env.datasets().get(dataset);
+        return SplitList.read(def, split, lists).size();
+    }
+
+    /** Center-crop validation of one dataset's val split, argmax in the training taxonomy. */
+    private static SegmentationMetrics validate(Trainer trainer, PluginEnvironment env, TaxonomyConverter converter,
+            LabelTarget target, String dataset, Options o, TransformParams params, int h, int w) {
+        int count = splitSize(env, dataset, "val", o.listsFolder());
+        IouAccumulator acc = new IouAccumulator(trainer.model().numClasses());
+        try (MultiDatasetLoader val = MultiDatasetLoader.builder().environment(env).converter(converter)
+                .dataRoot(o.dataRoot()).listsFolder(o.listsFolder()).target(target)
+                .streams(List.of(new StreamSpec(dataset, "val", 1))).params(params).train(false)
+                .threads(o.loaderThreads()).prefetch(2).seed(0L).build()) {
+            for (int i = 0; i < count; i++) {
+                Batch b = val.next();
+                acc.add(trainer.predict(b.images(), b.size(), h, w), b.labels());
+            }
+        }
+        return acc.compute(target == LabelTarget.UNIVERSAL ? excludedIds(converter, dataset) : Set.of());
+    }
+
+    /** Universal ids the dataset cannot produce, from its unrelabeled taxonomy when it is a relabeled one. */
+    private static Set<Integer> excludedIds(TaxonomyConverter converter, String dataset) {
+        String suffix = "-relabeled";
+        if (dataset.endsWith(suffix)) {
+            try {
+                return converter.excludedUniversalIds(dataset.substring(0, dataset.length() - suffix.length()));
+            } catch (RuntimeException e) {
+                // no unrelabeled counterpart registered: use the relabeled taxonomy itself
+            }
+        }
+        return converter.excludedUniversalIds(dataset);
+    }
+
+    private static void writeMetrics(Path file, Map<String, Double> mIoU) {
+        StringBuilder sb = new StringBuilder("{\"mIoU\": {");
+        boolean first = true;
+        for (Map.Entry<String, Double> e : mIoU.entrySet()) {
+            sb.append(first ? "" : ", ").append('"').append(e.getKey()).append("\": ")
+                    .append(String.format(Locale.ROOT, "%.6f", e.getValue()));
+            first = false;
+        }
+        sb.append("}}\n");
+        try {
+            Files.writeString(file, sb.toString());
+        } catch (IOException e) {
+            throw new TrainingException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The resolved configuration with values JSON can hold (strings for anything unusual). */
+    private static Map<String, Object> jsonSafe(Map<String, Object> flat) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        flat.forEach((k, v) -> out.put(k, safe(v)));
+        return out;
+    }
+
+    private static Object safe(Object v) {
+        if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) {
+            return v;
+        }
+        if (v instanceof List<?> list) {
+            return list.stream().map(TrainingRun::safe).toList();
+        }
+        if (v instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, x) -> out.put(String.valueOf(k), safe(x)));
+            return out;
+        }
+        return String.valueOf(v);
+    }
+
+    /** The {@link Backend} handed to strategy providers: TensorFlow; offers no objects before the graph exists. */
+    private static final class TensorFlowBackend implements Backend {
+        @Override
+        public String name() {
+            return "tensorflow";
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) {
+            throw new IllegalArgumentException("the TensorFlow training engine gives strategies their graph through"
+                    + " GraphTrainingStrategy.build(StrategyContext), not through the backend (asked for "
+                    + type.getName() + "; " + Ops.class.getName() + " is in the context)");
+        }
+    }
+}
