@@ -1,2 +1,0 @@
-package org.mseg.ccsa;
-final class Placeholder {}

@@ -1,0 +1,129 @@
+package org.mseg.ccsa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.mseg.hrnet.Hrnet;
+import org.mseg.hrnet.HrnetSpec;
+import org.mseg.hrnet.engine.DatasetSlice;
+import org.mseg.hrnet.engine.HrnetGraphModel;
+import org.mseg.hrnet.engine.PolyLrSchedule;
+import org.mseg.hrnet.engine.StepBatch;
+import org.mseg.hrnet.engine.Trainer;
+
+/**
+ * A tiny HRNet trained by the engine with {@code --strategy ccsa} on two toy "domains" that differ by a colour cast:
+ * the contrastive and the cross-entropy losses both fall and every step gets its full set of pairs; a batch without
+ * cross-domain pairs trains on cross-entropy alone.
+ */
+class CcsaTrainingTest {
+
+    private static final int SIZE = 17;
+    private static final int CLASSES = 4;
+    private static final List<DatasetSlice> SLICES = List.of(new DatasetSlice("alpha", 0, 2),
+            new DatasetSlice("beta", 2, 2));
+    private static final float[][] COLOURS = {{-1, -1, -1}, {1.5f, -1, -1}, {-1, 1.5f, -1}, {-1, -1, 1.5f}};
+
+    /** Rectangles of class colours on class 0, with noise; the second dataset's images are brighter. */
+    private static StepBatch batch(long index) {
+        int n = 4;
+        int pixels = SIZE * SIZE;
+        float[] images = new float[n * pixels * 3];
+        byte[] labels = new byte[n * pixels];
+        Random random = new Random(1000 + index);
+        for (int b = 0; b < n; b++) {
+            int[] lab = new int[pixels];
+            for (int r = 0; r < 3; r++) {
+                int c = 1 + random.nextInt(CLASSES - 1);
+                int y0 = random.nextInt(SIZE);
+                int x0 = random.nextInt(SIZE);
+                int h = 4 + random.nextInt(SIZE / 2);
+                int w = 4 + random.nextInt(SIZE / 2);
+                for (int y = y0; y < Math.min(SIZE, y0 + h); y++) {
+                    for (int x = x0; x < Math.min(SIZE, x0 + w); x++) {
+                        lab[y * SIZE + x] = c;
+                    }
+                }
+            }
+            float cast = b >= 2 ? 0.6f : 0f;
+            for (int p = 0; p < pixels; p++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    images[(b * pixels + p) * 3 + ch] = COLOURS[lab[p]][ch] + cast
+                            + (float) (random.nextGaussian() * 0.3);
+                }
+                int y = p / SIZE;
+                int x = p % SIZE;
+                boolean border = y == 0 || x == 0 || y == SIZE - 1 || x == SIZE - 1;
+                labels[b * pixels + p] = (byte) (border ? 255 : lab[p]);
+            }
+        }
+        return new StepBatch(index, SIZE, SIZE, images, labels, SLICES, Map.of());
+    }
+
+    private static Trainer trainer(int steps) {
+        CcsaStrategy strategy = new CcsaStrategy(new CcsaOptions(0.25, 20, 1.0, 3));
+        return Trainer.builder()
+                .model(tf -> new HrnetGraphModel(Hrnet.create(tf, HrnetSpec.tiny(), CLASSES, 7)))
+                .slices(SLICES)
+                .crop(SIZE, SIZE)
+                .schedule(new PolyLrSchedule(0.05, steps, 0.9))
+                .strategy(strategy, Map.of())
+                .build();
+    }
+
+    /**
+     * Forty steps on learnable data, then one step on a batch whose second dataset is entirely ignored (one graph and
+     * session for both, to keep the suite short).
+     */
+    @Test
+    void lossesFallAndABatchWithoutCrossDomainPairsTrainsOnCrossEntropyAlone() {
+        int steps = 40;
+        try (Trainer trainer = trainer(steps + 1)) {
+            double[] contrastive = new double[steps];
+            double[] crossEntropy = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                Trainer.StepResult r = trainer.step(batch(i));
+                Map<String, Double> extras = r.outcome().extras();
+                assertEquals(20.0, extras.get("ccsa/positive_pairs"));
+                assertEquals(60.0, extras.get("ccsa/negative_pairs"));
+                contrastive[i] = extras.get("ccsa/contrastive");
+                crossEntropy[i] = extras.get("ccsa/cross_entropy");
+                assertEquals(0.25 * contrastive[i] + 0.75 * crossEntropy[i], r.outcome().loss(), 1e-4);
+                assertEquals(List.of("alpha", "beta"), List.copyOf(r.outcome().datasetLosses().keySet()));
+            }
+            double firstC = mean(contrastive, 0, 5);
+            double lastC = mean(contrastive, steps - 5, steps);
+            double firstCe = mean(crossEntropy, 0, 5);
+            double lastCe = mean(crossEntropy, steps - 5, steps);
+            System.out.printf("ccsa tiny run: contrastive %.4f -> %.4f, cross-entropy %.4f -> %.4f%n", firstC, lastC,
+                    firstCe, lastCe);
+            assertTrue(lastC < 0.7 * firstC, "contrastive loss fell from " + firstC + " to " + lastC);
+            assertTrue(lastCe < 0.8 * firstCe, "cross-entropy fell from " + firstCe + " to " + lastCe);
+
+            StepBatch full = batch(steps);
+            byte[] labels = full.labels();
+            Arrays.fill(labels, labels.length / 2, labels.length, (byte) 255);
+            Trainer.StepResult r = trainer.step(new StepBatch(steps, SIZE, SIZE, full.images(), labels, SLICES,
+                    Map.of()));
+            Map<String, Double> extras = r.outcome().extras();
+            assertEquals(0.0, extras.get("ccsa/positive_pairs"));
+            assertEquals(0.0, extras.get("ccsa/negative_pairs"));
+            assertEquals(0.0, extras.get("ccsa/contrastive"));
+            assertTrue(extras.get("ccsa/cross_entropy") > 0);
+            assertEquals(0.75 * extras.get("ccsa/cross_entropy"), r.outcome().loss(), 1e-5);
+        }
+    }
+
+    private static double mean(double[] values, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += values[i];
+        }
+        return sum / (to - from);
+    }
+}
