@@ -164,7 +164,7 @@ class DatasetsCommandTest {
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("cityscapes-19\\s+.*\\s+Cityscapes\\s+yes\\s+train,val")),
                 r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("coco-panoptic-133\\s+.*\\s+COCOPanoptic\\s+yes\\s+val")),
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("coco-panoptic-133\\s+.*\\s+COCOPanoptic\\s+yes\\s+train,val")),
                 r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("camvid-11\\s+.*\\s+Camvid\\s+no\\s+-")), r.out());
     }
