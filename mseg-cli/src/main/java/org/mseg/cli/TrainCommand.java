@@ -51,9 +51,13 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     PluginOptions plugins;
 
-    @Option(names = "--strategy", paramLabel = "NAME", defaultValue = "standard",
-            description = "Training strategy (default: ${DEFAULT-VALUE}); 'mseg-cli plugins list' shows all.")
-    String strategy;
+    @Option(names = "--strategy", paramLabel = "NAME",
+            description = "Training strategy (default: standard, or mgda when the config says use_mgda: True);"
+                    + " 'mseg-cli plugins list' shows all.")
+    String strategyOption;
+
+    /** The strategy in effect, resolved in {@link #call()}. */
+    private String strategy;
 
     @Option(names = "--data-root", paramLabel = "DIR",
             description = "Folder holding the dataset folders (default: DATA.root, then $MSEG_DATA_ROOT).")
@@ -97,6 +101,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ConfigException("--max-iters must be at least 1, got " + maxIters);
         }
         PluginEnvironment env = plugins.environment();
+        strategy = strategyOption == null ? "standard" : strategyOption;
         if (!env.strategies().contains(strategy)) {
             throw new ConfigException("unknown strategy '" + strategy + "'; available: "
                     + String.join(", ", env.strategies().names()));
@@ -121,6 +126,7 @@ final class TrainCommand implements Callable<Integer> {
                     : DataRoot.resolve(cfg.getOptionalString("root"), System.getenv()).path();
             listsFolder = lists != null ? Optional.of(lists) : cfg.getOptionalString("lists").map(Path::of);
         }
+        strategy = strategyFor(cfg, strategyOption);
         Path runDir = out != null ? out : Path.of("runs", LocalDateTime.now()
                 .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + strategy);
         int threads = loaderThreads != null ? loaderThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -226,5 +232,21 @@ final class TrainCommand implements Callable<Integer> {
                 bar = null;
             }
         }
+    }
+
+    /**
+     * MSeg's configs switch MGDA on with {@code use_mgda: True} (its launcher passed {@code use_mgda True}); here the
+     * strategy is named with {@code --strategy}. Both must agree.
+     */
+    static String strategyFor(MsegConfig cfg, String option) {
+        boolean useMgda = cfg.has("use_mgda") && cfg.get("use_mgda") != null && cfg.getBool("use_mgda");
+        if (!useMgda) {
+            return option == null ? "standard" : option;
+        }
+        if (option != null && !option.equals("mgda")) {
+            throw new ConfigException("DATA.use_mgda: True in " + cfg.source() + " conflicts with --strategy "
+                    + option + ". Use --strategy mgda, or --set use_mgda=False.");
+        }
+        return "mgda";
     }
 }

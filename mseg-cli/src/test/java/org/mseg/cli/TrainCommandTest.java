@@ -1,6 +1,7 @@
 package org.mseg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mseg.api.ConfigException;
+import org.mseg.api.config.MsegConfig;
 
 /** {@code mseg-cli train}: option errors, and the embedded demo end to end (a few steps). */
 class TrainCommandTest {
@@ -76,5 +79,17 @@ class TrainCommandTest {
                 System.setProperty("mseg.home", before);
             }
         }
+    }
+
+    @Test
+    void useMgdaInTheConfigSelectsMgdaAndConflictsWithAnotherStrategy() {
+        MsegConfig mgda = MsegConfig.fromMap(java.util.Map.of("DATA", java.util.Map.of("use_mgda", true)), "m.yaml");
+        MsegConfig plain = MsegConfig.fromMap(java.util.Map.of("DATA", java.util.Map.of("use_mgda", false)), "p.yaml");
+        assertEquals("mgda", TrainCommand.strategyFor(mgda, null));
+        assertEquals("mgda", TrainCommand.strategyFor(mgda, "mgda"));
+        assertEquals("standard", TrainCommand.strategyFor(plain, null));
+        assertEquals("ccsa", TrainCommand.strategyFor(plain, "ccsa"));
+        ConfigException e = assertThrows(ConfigException.class, () -> TrainCommand.strategyFor(mgda, "ccsa"));
+        assertTrue(e.getMessage().contains("use_mgda: True in m.yaml conflicts with --strategy ccsa"), e.getMessage());
     }
 }

@@ -68,7 +68,8 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
     public void scalar(String name, long atStep, double v) {
         try (TInt64 s = TInt64.scalarOf(atStep); TString t = TString.scalarOf(name);
                 TFloat32 x = TFloat32.scalarOf((float) v)) {
-            session.runner().feed(step, s).feed(tag, t).feed(value, x).addTarget(write).run();
+            // Nothing is fetched, but the Result still holds native memory.
+            session.runner().feed(step, s).feed(tag, t).feed(value, x).addTarget(write).run().close();
         }
     }
 
