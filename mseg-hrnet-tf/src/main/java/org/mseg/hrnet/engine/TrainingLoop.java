@@ -22,9 +22,10 @@ public final class TrainingLoop {
         /**
          * @param trainer   the trainer, {@link Trainer#iteration()} steps done
          * @param lastBatch the batch of the last step (its source state says where the data continues)
+         * @param lastStep  the report of the last step (losses and the strategy's extras, e.g. MGDA's α)
          * @return the checkpoint folder
          */
-        Path save(Trainer trainer, StepBatch lastBatch);
+        Path save(Trainer trainer, StepBatch lastBatch, StepReport lastStep);
     }
 
     private final Trainer trainer;
@@ -78,7 +79,7 @@ public final class TrainingLoop {
                 }
                 boolean end = r.iteration() == max;
                 if (checkpointer != null && (end || (saveEvery > 0 && r.iteration() % saveEvery == 0))) {
-                    Path dir = checkpointer.save(trainer, batch);
+                    Path dir = checkpointer.save(trainer, batch, report);
                     lastCheckpoint = Optional.of(dir);
                     for (TrainingListener l : listeners) {
                         l.onCheckpoint(r.iteration(), dir);

@@ -268,7 +268,7 @@ public final class TrainingRun {
             CheckpointMetadata base = CheckpointMetadata.of(spec, numClasses, taxonomy, classNames)
                     .withExtraVariables(trainer.optimizer().slots().stream().map(v -> v.op().name()).toList());
             Map<String, Object> resolved = c.flat();
-            TrainingLoop.Checkpointer checkpointer = (t, last) -> {
+            TrainingLoop.Checkpointer checkpointer = (t, last, step) -> {
                 Map<String, Object> training = new LinkedHashMap<>();
                 training.put("iteration", t.iteration());
                 training.put("max_iters", maxIters);
@@ -276,6 +276,12 @@ public final class TrainingRun {
                 training.put("loader", last.sourceState());
                 training.put("rng", Map.of("manual_seed", seed));
                 training.put("config", jsonSafe(resolved));
+                Map<String, Object> lastStep = new LinkedHashMap<>();
+                lastStep.put("loss", step.loss());
+                lastStep.put("dataset_losses", new LinkedHashMap<>(step.datasetLosses()));
+                lastStep.put("learning_rate", step.learningRate());
+                lastStep.put("extras", new LinkedHashMap<>(step.extras()));
+                training.put("last_step", lastStep);
                 Path dir = Checkpoints.write(Checkpoints.iterationDir(o.runDirectory(), t.iteration()), t.session(),
                         base.withTraining(training).withCreated(java.time.Instant.now()));
                 if (keep > 0) {

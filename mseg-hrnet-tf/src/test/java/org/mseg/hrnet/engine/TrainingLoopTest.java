@@ -33,7 +33,7 @@ class TrainingLoopTest {
     private static TrainingLoop.Checkpointer checkpointer(Path run) {
         CheckpointMetadata base = CheckpointMetadata.of(HrnetSpec.tiny(), Toy.CLASSES, "toy",
                 CheckpointMetadata.placeholderClassNames(Toy.CLASSES));
-        return (t, last) -> {
+        return (t, last, step) -> {
             Map<String, Object> training = new LinkedHashMap<>();
             training.put("iteration", t.iteration());
             training.put("loader", last.sourceState());
@@ -59,7 +59,7 @@ class TrainingLoopTest {
                 StepBatch b = data.next();
                 t.step(b);
                 if (t.iteration() == N) {
-                    save.save(t, b);
+                    save.save(t, b, null);
                 }
             }
         }

@@ -3,12 +3,14 @@ package org.mseg.hrnet.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,10 @@ class TrainingRunResumeTest {
         Path x = Checkpoints.iterationDir(straight, 6).resolve(Checkpoints.DATA_FILE);
         Path y = Checkpoints.iterationDir(interrupted, 6).resolve(Checkpoints.DATA_FILE);
         assertArrayEquals(Files.readAllBytes(x), Files.readAllBytes(y));
+        Map<?, ?> lastStep = (Map<?, ?>) Checkpoints.read(Checkpoints.iterationDir(interrupted, 6)).training()
+                .get("last_step");
+        assertTrue(((Number) lastStep.get("loss")).doubleValue() > 0, "the last step's loss is kept: " + lastStep);
+        assertTrue(lastStep.get("extras") instanceof Map, "and the strategy's extras (MGDA's alpha): " + lastStep);
     }
 
     private static TrainingRun.Options options(MsegConfig cfg, Path run, SyntheticMseg.Summary data,
