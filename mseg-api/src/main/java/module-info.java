@@ -8,8 +8,10 @@ module org.mseg.api {
     exports org.mseg.api.config;
     exports org.mseg.api;
     exports org.mseg.api.dataset;
+    exports org.mseg.api.json;
     exports org.mseg.api.model;
     exports org.mseg.api.plugin;
+    exports org.mseg.api.testkit;
     exports org.mseg.api.taxonomy;
     exports org.mseg.api.train;
 

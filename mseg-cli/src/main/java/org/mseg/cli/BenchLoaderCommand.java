@@ -33,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import org.mseg.api.json.Json;
 
 /**
  * {@code mseg-cli bench loader}: crops per second of the multi-dataset loader running MSeg's full 1080p train chain,

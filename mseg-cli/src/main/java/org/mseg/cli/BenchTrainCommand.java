@@ -33,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import org.mseg.api.json.Json;
 
 /**
  * {@code mseg-cli bench train}: seconds per training step (forward, backward, SGD update, BN statistics) of HRNet in

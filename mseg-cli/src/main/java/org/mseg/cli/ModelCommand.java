@@ -31,7 +31,7 @@ import org.mseg.hrnet.StateDictException;
 import org.mseg.hrnet.StateDictLoader;
 import org.mseg.hrnet.checkpoint.CheckpointMetadata;
 import org.mseg.hrnet.checkpoint.Checkpoints;
-import org.mseg.hrnet.checkpoint.Json;
+import org.mseg.api.json.Json;
 import org.mseg.hrnet.checkpoint.LoadedModel;
 import org.mseg.hrnet.io.Npy;
 import org.mseg.hrnet.io.NpyArray;
@@ -624,7 +624,7 @@ final class ModelCommand {
             loadAverage().ifPresent(l -> m.put("loadAverageAfter", l));
             PrintWriter pw = spec.commandLine().getOut();
             if (json) {
-                pw.println(org.mseg.cli.Json.write(m, true));
+                pw.println(Json.write(m, true));
             } else {
                 pw.printf("hrnet %s, %d classes, input 1x%dx%dx3 (TensorFlow %s, %d processors)%n", hrnetSpec.name(),
                         numClasses, hw[0], hw[1], tfVersion, Runtime.getRuntime().availableProcessors());

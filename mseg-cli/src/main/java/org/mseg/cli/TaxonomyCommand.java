@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import org.mseg.api.json.Json;
 
 /** {@code mseg-cli taxonomy list|show|map|export}. */
 @Command(name = "taxonomy", mixinStandardHelpOptions = true,

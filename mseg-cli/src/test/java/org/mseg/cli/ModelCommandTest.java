@@ -24,7 +24,7 @@ import org.mseg.api.PluginException;
 import org.mseg.hrnet.HrnetSpec;
 import org.mseg.hrnet.checkpoint.CheckpointMetadata;
 import org.mseg.hrnet.checkpoint.Checkpoints;
-import org.mseg.hrnet.checkpoint.Json;
+import org.mseg.api.json.Json;
 import org.mseg.hrnet.io.Npy;
 import org.mseg.hrnet.io.NpyArray;
 import org.mseg.hrnet.io.TorchTensor;

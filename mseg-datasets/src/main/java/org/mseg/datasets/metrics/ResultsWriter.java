@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.mseg.api.MsegException;
+import org.mseg.api.json.Json;
 
 /**
  * Writes MSeg's evaluation outputs (MSEG.md g.5): {@code results.txt} byte-for-byte in upstream's format and
@@ -75,7 +76,7 @@ public final class ResultsWriter {
         sb.append(nl).append("\"classes\"").append(sep).append('[');
         for (int k = 0; k < classNames.size(); k++) {
             sb.append(k > 0 ? listSep : "");
-            string(sb, classNames.get(k));
+            sb.append(Json.write(classNames.get(k), false));
         }
         sb.append("],");
         sb.append(nl).append("\"iou\"").append(sep).append('[');
@@ -109,28 +110,6 @@ public final class ResultsWriter {
 
     private static String number(double v) {
         return Double.isFinite(v) ? Double.toString(v) : "null";
-    }
-
-    private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 
     private static void checkNames(SegmentationMetrics metrics, List<String> classNames) {

@@ -21,6 +21,7 @@ import org.mseg.api.plugin.Registry;
 import org.mseg.api.taxonomy.TaxonomyDefinition;
 import org.mseg.api.taxonomy.TaxonomyKind;
 import org.mseg.api.taxonomy.TaxonomyProvider;
+import org.mseg.api.testkit.DatasetProviderContract;
 
 /** MSeg's built-in providers, found by discovery like any plugin, meet the provider contract. */
 class BuiltInProvidersContractTest {

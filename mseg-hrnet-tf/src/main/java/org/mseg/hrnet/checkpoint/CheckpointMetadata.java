@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.mseg.hrnet.HrnetSpec;
+import org.mseg.api.json.Json;
 
 /**
  * What {@code checkpoint.json} says about a checkpoint: the model it holds, the taxonomy its logits are in, and,

@@ -26,6 +26,8 @@ import java.util.stream.Stream;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Session;
+import org.mseg.api.json.Json;
+import org.mseg.api.json.JsonException;
 
 /**
  * Writes, reads and restores MSeg checkpoints, and finds the newest one of a training run.

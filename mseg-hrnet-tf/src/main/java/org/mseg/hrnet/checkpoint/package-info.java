@@ -6,6 +6,6 @@
  * and names of extra variables) and the TensorFlow files {@code variables.index} and
  * {@code variables.data-00000-of-00001} written by {@code Session.save}. {@link org.mseg.hrnet.checkpoint.Checkpoints}
  * writes (atomically), reads, restores, finds the newest and prunes them; {@link org.mseg.hrnet.checkpoint.LoadedModel}
- * opens one for inference; {@link org.mseg.hrnet.checkpoint.Json} is the small JSON reader/writer they use.
+ * opens one for inference; {@link org.mseg.api.json.Json} is the small JSON reader/writer they use.
  */
 package org.mseg.hrnet.checkpoint;

@@ -29,6 +29,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.mseg.api.json.Json;
 
 class CheckpointsTest {
 

@@ -37,6 +37,7 @@ import org.mseg.datasets.Sample;
 import org.mseg.datasets.SampleReader;
 import org.mseg.datasets.SplitList;
 import org.mseg.taxonomy.TaxonomyConverter;
+import org.mseg.api.testkit.DatasetProviderContract;
 
 /**
  * The plugin jar, dropped into a plugin folder (module path) or put on a class loader (class path), adds the

@@ -1,4 +1,4 @@
-package org.mseg.example.farm;
+package org.mseg.api.testkit;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -32,8 +32,8 @@ import org.mseg.api.taxonomy.TaxonomyProvider;
  * A taxonomy provider's taxonomies have unique class names, and every {@code toUniversal} target is a universal class
  * name or {@code unlabeled}.
  *
- * <p>Copied, package aside, from {@code mseg-datasets/src/test/java/org/mseg/datasets/contract}, where it checks
- * MSeg's built-in providers; keep the two in step.
+ * <p>It ships in {@code mseg-api}, so a plugin's own tests call it directly; MSeg runs it against its built-in
+ * providers and against the example plugin.
  */
 public final class DatasetProviderContract {
     private DatasetProviderContract() {

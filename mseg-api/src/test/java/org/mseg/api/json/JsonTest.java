@@ -1,4 +1,4 @@
-package org.mseg.hrnet.checkpoint;
+package org.mseg.api.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package org.mseg.hrnet.checkpoint;
+package org.mseg.api.json;
 
 import org.mseg.api.ConfigException;
 

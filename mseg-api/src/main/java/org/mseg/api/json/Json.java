@@ -1,4 +1,4 @@
-package org.mseg.hrnet.checkpoint;
+package org.mseg.api.json;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal, strict JSON (RFC 8259) reader and writer for checkpoint metadata.
+ * A minimal, strict JSON (RFC 8259) reader and writer, shared by checkpoint metadata, CLI outputs and metric reports.
  *
  * <p>Parsed values map onto Java as follows: object → unmodifiable {@code Map<String, Object>} keeping the document's
  * key order; array → unmodifiable {@code List<Object>}; string → {@link String}; a number without fraction or
