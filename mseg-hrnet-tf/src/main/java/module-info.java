@@ -10,6 +10,7 @@ module org.mseg.hrnet {
     exports org.mseg.hrnet.io;
     exports org.mseg.hrnet.checkpoint;
     exports org.mseg.hrnet.engine;
+    exports org.mseg.hrnet.inference;
     provides org.mseg.api.model.ModelProvider with org.mseg.hrnet.provider.HrnetModelProvider;
     provides org.mseg.api.train.TrainingStrategyProvider with org.mseg.hrnet.engine.StandardStrategyProvider;
 }

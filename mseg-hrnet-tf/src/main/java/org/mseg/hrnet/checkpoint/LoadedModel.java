@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.mseg.hrnet.BatchNormMode;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetForward;
+import org.mseg.hrnet.inference.WindowModel;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -24,7 +25,7 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Not thread-safe; owns a {@link Graph} and a {@link Session}, released by {@link #close()}.
  */
-public final class LoadedModel implements AutoCloseable {
+public final class LoadedModel implements WindowModel, AutoCloseable {
 
     private final CheckpointMetadata metadata;
     private final int height;
@@ -89,7 +90,18 @@ public final class LoadedModel implements AutoCloseable {
         return width;
     }
 
+    @Override
+    public int windowHeight() {
+        return height;
+    }
+
+    @Override
+    public int windowWidth() {
+        return width;
+    }
+
     /** Number of logits per pixel. */
+    @Override
     public int numClasses() {
         return metadata.numClasses();
     }
@@ -102,6 +114,7 @@ public final class LoadedModel implements AutoCloseable {
      * @return logits, NHWC {@code [n, height, width, numClasses]} in C order, no softmax
      * @throws IllegalArgumentException if {@code nhwc} has another length
      */
+    @Override
     public float[] logits(float[] nhwc, int n) {
         long expected = (long) n * height * width * 3;
         if (n < 1 || nhwc.length != expected) {

@@ -1,0 +1,27 @@
+package org.mseg.hrnet.inference;
+
+/**
+ * A segmentation model applied to fixed-size windows: normalised RGB crops in, per-pixel class logits out at the
+ * same resolution. {@link org.mseg.hrnet.checkpoint.LoadedModel} is the TensorFlow implementation; tests use models
+ * whose output is known.
+ */
+public interface WindowModel {
+
+    /** Window height the model takes. */
+    int windowHeight();
+
+    /** Window width the model takes. */
+    int windowWidth();
+
+    /** Logits per pixel. */
+    int numClasses();
+
+    /**
+     * Runs the model on a batch of windows.
+     *
+     * @param nhwc normalised images, float32 NHWC {@code [n, windowHeight, windowWidth, 3]} in C order
+     * @param n    number of windows, at least 1
+     * @return logits, NHWC {@code [n, windowHeight, windowWidth, numClasses]} in C order, no softmax
+     */
+    float[] logits(float[] nhwc, int n);
+}
