@@ -8,6 +8,7 @@ module org.mseg.api {
     exports org.mseg.api.config;
     exports org.mseg.api;
     exports org.mseg.api.dataset;
+    exports org.mseg.api.io;
     exports org.mseg.api.json;
     exports org.mseg.api.model;
     exports org.mseg.api.plugin;

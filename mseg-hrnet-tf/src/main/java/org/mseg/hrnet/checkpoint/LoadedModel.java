@@ -75,6 +75,37 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
         }
     }
 
+    /**
+     * A model with freshly initialised (random) weights, for benchmarks and tests where the weights do not matter.
+     *
+     * @param spec       the HRNet variant
+     * @param numClasses number of logits
+     * @param height     input height, {@code 8k + 1}
+     * @param width      input width, {@code 8k + 1}
+     * @param seed       initialisation seed
+     */
+    public static LoadedModel random(org.mseg.hrnet.HrnetSpec spec, int numClasses, int height, int width,
+            long seed) {
+        Hrnet.checkInputSize(height, width);
+        Graph graph = new Graph();
+        Session session = null;
+        try {
+            Hrnet model = Hrnet.create(graph, spec, numClasses, seed);
+            HrnetForward forward = model.forward("inference", -1, height, width, BatchNormMode.INFERENCE);
+            session = new Session(graph);
+            session.initialize();
+            CheckpointMetadata meta = CheckpointMetadata.of(spec, numClasses, "(random)",
+                    CheckpointMetadata.placeholderClassNames(numClasses));
+            return new LoadedModel(meta, height, width, graph, session, forward);
+        } catch (RuntimeException e) {
+            if (session != null) {
+                session.close();
+            }
+            graph.close();
+            throw e;
+        }
+    }
+
     /** The checkpoint's metadata. */
     public CheckpointMetadata metadata() {
         return metadata;

@@ -95,38 +95,51 @@ public final class Segmenter {
         if (bgr.channels() != 3 || bgr.depth() != CV_8U) {
             throw new IllegalArgumentException("expected an 8-bit 3-channel BGR image, got type " + bgr.type());
         }
+        try (Mat rgb = new Mat(); Mat rgbF = new Mat()) {
+            cvtColor(bgr, rgb, COLOR_BGR2RGB);
+            rgb.convertTo(rgbF, CV_32F);
+            return predictRgb(rgbF, allowed);
+        }
+    }
+
+    /**
+     * Predicts an RGB float image in 0..255 units (as {@code SampleReader} returns it).
+     *
+     * @param rgbF    {@code CV_32FC3}, RGB order, 0..255
+     * @param allowed per evaluation class whether the arg-max may choose it; null allows all
+     */
+    public Prediction predictRgb(Mat rgbF, boolean[] allowed) {
+        if (rgbF.channels() != 3 || rgbF.depth() != CV_32F) {
+            throw new IllegalArgumentException("expected a CV_32FC3 RGB image, got type " + rgbF.type());
+        }
         int k = numClasses();
         if (allowed != null && (allowed.length != k || !anyTrue(allowed))) {
             throw new IllegalArgumentException("the class subset must have " + k + " entries and allow one class");
         }
-        int h = bgr.rows();
-        int w = bgr.cols();
+        int h = rgbF.rows();
+        int w = rgbF.cols();
         List<Double> scales = settings.scales();
-        try (Mat rgb = new Mat(); Mat rgbF = new Mat()) {
-            cvtColor(bgr, rgb, COLOR_BGR2RGB);
-            rgb.convertTo(rgbF, CV_32F);
-            if (scales.size() == 1) {
-                float[][] planes = scaledScores(rgbF, scales.get(0));
-                return argmax(h, w, c -> toOriginal(planes[c], planes.length, rgbF, scales.get(0)), allowed, 1);
-            }
-            float[][] sum = new float[k][];
-            for (double s : scales) {
-                float[][] planes = scaledScores(rgbF, s);
-                for (int c = 0; c < k; c++) {
-                    float[] full = toOriginal(planes[c], k, rgbF, s);
-                    planes[c] = null;
-                    if (sum[c] == null) {
-                        sum[c] = full;
-                    } else {
-                        float[] acc = sum[c];
-                        for (int i = 0; i < acc.length; i++) {
-                            acc[i] += full[i];
-                        }
+        if (scales.size() == 1) {
+            float[][] planes = scaledScores(rgbF, scales.get(0));
+            return argmax(h, w, c -> toOriginal(planes[c], rgbF, scales.get(0)), allowed, 1);
+        }
+        float[][] sum = new float[k][];
+        for (double s : scales) {
+            float[][] planes = scaledScores(rgbF, s);
+            for (int c = 0; c < k; c++) {
+                float[] full = toOriginal(planes[c], rgbF, s);
+                planes[c] = null;
+                if (sum[c] == null) {
+                    sum[c] = full;
+                } else {
+                    float[] acc = sum[c];
+                    for (int i = 0; i < acc.length; i++) {
+                        acc[i] += full[i];
                     }
                 }
             }
-            return argmax(h, w, c -> sum[c], allowed, scales.size());
         }
+        return argmax(h, w, c -> sum[c], allowed, scales.size());
     }
 
     private interface PlaneSource {
@@ -160,7 +173,7 @@ public final class Segmenter {
     }
 
     /** Resizes one class plane of a scale back to the original size (bilinear, OpenCV's half-pixel convention). */
-    private float[] toOriginal(float[] plane, int k, Mat original, double scale) {
+    private float[] toOriginal(float[] plane, Mat original, double scale) {
         int h = original.rows();
         int w = original.cols();
         int[] size = settings.scaledSize(h, w, scale);
