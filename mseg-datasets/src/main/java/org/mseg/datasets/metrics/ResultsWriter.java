@@ -1,16 +1,13 @@
 package org.mseg.datasets.metrics;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.mseg.api.MsegException;
 import org.mseg.api.json.Json;
+import org.mseg.datasets.internal.AtomicFiles;
 
 /**
  * Writes MSeg's evaluation outputs (MSEG.md g.5): {@code results.txt} byte-for-byte in upstream's format and
@@ -120,27 +117,6 @@ public final class ResultsWriter {
     }
 
     static void writeAtomically(Path file, String content) {
-        Path folder = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(folder);
-            tmp = Files.createTempFile(folder, "." + file.getFileName(), ".tmp");
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write already failed; that error is the one to report
-                }
-            }
-            throw new MsegException("Cannot write " + file + ": " + e + ". Check that the folder is writable and the"
-                    + " disk is not full.", e);
-        }
+        AtomicFiles.writeString(file, content);
     }
 }
