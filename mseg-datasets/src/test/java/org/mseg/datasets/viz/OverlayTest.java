@@ -1,5 +1,6 @@
 package org.mseg.datasets.viz;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_16UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
+import org.bytedeco.javacpp.indexer.UShortIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.mseg.datasets.TestMats;
@@ -128,6 +131,31 @@ class OverlayTest {
             Overlay.Placement ring = Overlay.placements(label, 255, NAMES).stream()
                     .filter(p -> p.classId() == 2).findFirst().orElseThrow();
             assertEquals(2, TestMats.at(label, ring.y(), ring.x()), ring.toString());
+        }
+    }
+
+    @Test
+    void sixteenBitLabelsUse65535AsIgnoreAndNameClassesAbove255() {
+        List<String> names = IntStream.range(0, 315).mapToObj(i -> "naive " + i).toList();
+        try (Mat image = image(); Mat label = new Mat(ROWS, COLS, CV_16UC1)) {
+            try (UShortIndexer w = label.createIndexer()) {
+                for (int r = 0; r < ROWS; r++) {
+                    for (int c = 0; c < COLS; c++) {
+                        w.put(r, c, r < 20 ? 65535 : c < COLS / 2 ? 300 : 255);
+                    }
+                }
+            }
+            try (Mat out = Overlay.draw(image, label, names, PALETTE, 0.5); UByteIndexer o = out.createIndexer();
+                    UByteIndexer i = image.createIndexer()) {
+                for (int ch = 0; ch < 3; ch++) {
+                    assertEquals(i.get(5, 100, ch), o.get(5, 100, ch), "ignore pixel");
+                    double blend = 0.5 * i.get(230, 5, ch) + 0.5 * PALETTE.rgb(300)[2 - ch];
+                    assertEquals(blend, o.get(230, 5, ch), 0.51, "class 300");
+                }
+            }
+            List<Overlay.Placement> placements = Overlay.placements(label, 65535, names);
+            assertEquals(List.of("naive 255", "naive 300"),
+                    placements.stream().map(Overlay.Placement::text).sorted().toList());
         }
     }
 
