@@ -110,8 +110,9 @@ public final class Overlay {
     }
 
     /**
-     * Marks a pixel as boundary when a 4-neighbour has a larger id. Lines are thus one pixel wide, on the side of the
-     * smaller id, and never on ignore pixels (ignore is the largest value).
+     * Marks a pixel as boundary when a 4-neighbour has a larger id. Lines are thus one pixel wide (thickened on images
+     * of 1200 pixels or more a side), on the side of the smaller id, and never on ignore pixels (ignore is the
+     * largest value).
      */
     private static void drawBoundaries(Mat out, Mat label, Mat colour, Mat labelled) {
         int rows = label.rows();
