@@ -12,6 +12,7 @@ module org.mseg.datasets {
     exports org.mseg.datasets.loader;
     exports org.mseg.datasets.synth;
     exports org.mseg.datasets.metrics;
+    exports org.mseg.datasets.viz;
 
     provides org.mseg.api.dataset.DatasetProvider with org.mseg.datasets.builtin.MsegDatasetProvider;
 }

@@ -5,10 +5,8 @@ import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_COUNTERCLOCKWISE;
 import static org.bytedeco.opencv.global.opencv_core.rotate;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
-import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_8;
-import static org.bytedeco.opencv.global.opencv_imgproc.getTextSize;
 import static org.bytedeco.opencv.global.opencv_imgproc.line;
 import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
@@ -18,13 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 import org.mseg.api.MsegException;
+import org.mseg.datasets.internal.Drawing;
 
 /**
  * Renders a {@link ConfusionMatrix} as a PNG heatmap with OpenCV: the row-normalised matrix (row = ground truth,
@@ -39,7 +36,7 @@ public final class ConfusionHeatmap {
     /** Largest class count for which every class is drawn, present or not. */
     public static final int ALL_CLASSES_UP_TO = 30;
 
-    private static final int FONT = FONT_HERSHEY_SIMPLEX;
+    private static final int FONT = Drawing.FONT;
     private static final int MARGIN = 10;
     private static final int PAD = 6;
     private static final int MAX_CELL = 32;
@@ -114,12 +111,12 @@ public final class ConfusionHeatmap {
         double fontScale = Math.min(0.5, cell * 0.7 / 22.0);
         int labelSize = 0;
         for (int c : shown) {
-            labelSize = Math.max(labelSize, textWidth(classNames.get(c), fontScale));
+            labelSize = Math.max(labelSize, Drawing.textWidth(classNames.get(c), fontScale));
         }
         labelSize += 2 * PAD;
         int titleWidth = 0;
         for (String line : title) {
-            titleWidth = Math.max(titleWidth, textWidth(line, TITLE_SCALE));
+            titleWidth = Math.max(titleWidth, Drawing.textWidth(line, TITLE_SCALE));
         }
         int width = Math.max(2 * MARGIN + labelSize + n * cell, 2 * MARGIN + titleWidth);
         int height = MARGIN + title.size() * TITLE_LINE + PAD + labelSize + n * cell + MARGIN;
@@ -176,7 +173,7 @@ public final class ConfusionHeatmap {
         int y0 = layout.matrixY();
         boolean writeValues = cell >= 24;
         // The widest value, "100", must fit inside a cell.
-        double valueScale = Math.min(0.5, (cell - 6) / (double) textWidth("100", 1.0));
+        double valueScale = Math.min(0.5, (cell - 6) / (double) Drawing.textWidth("100", 1.0));
         for (int r = 0; r < n; r++) {
             for (int c = 0; c < n; c++) {
                 double v = norm[shown.get(r)][shown.get(c)];
@@ -186,7 +183,7 @@ public final class ConfusionHeatmap {
                 long percent = Math.round(v * 100);
                 if (writeValues && percent > 0) {
                     String text = String.valueOf(percent);
-                    int w = textWidth(text, valueScale);
+                    int w = Drawing.textWidth(text, valueScale);
                     try (Scalar ink = v > 0.5 ? new Scalar(255, 255, 255, 0) : new Scalar(0, 0, 0, 0);
                             Point at = new Point(x0 + c * cell + (cell - w) / 2, y0 + r * cell + cell / 2 + 4)) {
                         putText(canvas, text, at, FONT, valueScale, ink, 1, LINE_AA, false);
@@ -209,7 +206,7 @@ public final class ConfusionHeatmap {
         try (Scalar black = new Scalar(0, 0, 0, 0)) {
             for (int r = 0; r < layout.shownClasses().size(); r++) {
                 String name = names.get(layout.shownClasses().get(r));
-                int w = textWidth(name, layout.fontScale());
+                int w = Drawing.textWidth(name, layout.fontScale());
                 try (Point at = new Point(layout.matrixX() - PAD - w, baseline(layout, r))) {
                     putText(canvas, name, at, FONT, layout.fontScale(), black, 1, LINE_AA, false);
                 }
@@ -247,11 +244,5 @@ public final class ConfusionHeatmap {
     private static Scalar colour(double v) {
         // White (0) to dark blue (1), in BGR.
         return new Scalar(255 - 115 * v, 255 - 200 * v, 255 - 225 * v, 0);
-    }
-
-    private static int textWidth(String text, double scale) {
-        try (IntPointer baseline = new IntPointer(1); Size size = getTextSize(text, FONT, scale, 1, baseline)) {
-            return size.width();
-        }
     }
 }
