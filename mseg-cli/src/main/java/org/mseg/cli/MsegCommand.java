@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "mseg-cli", mixinStandardHelpOptions = true, versionProvider = MsegCommand.Version.class,
         description = "MSeg for Java: multi-dataset semantic segmentation training, evaluation and inference.",
-        subcommands = {TrainCommand.class, DatasetsCommand.class, TaxonomyCommand.class, ModelCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, InferCommand.class, DatasetsCommand.class, TaxonomyCommand.class, ModelCommand.class,
                 ConfigCommand.class, ScoreCommand.class, BenchCommand.class, PluginsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MsegCommand {

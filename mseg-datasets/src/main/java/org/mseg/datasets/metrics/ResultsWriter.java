@@ -8,7 +8,6 @@ import java.util.List;
 import org.mseg.api.MsegException;
 import org.mseg.api.io.AtomicFiles;
 import org.mseg.api.json.Json;
-import org.mseg.datasets.internal.AtomicFiles;
 
 /**
  * Writes MSeg's evaluation outputs (MSEG.md g.5): {@code results.txt} byte-for-byte in upstream's format and

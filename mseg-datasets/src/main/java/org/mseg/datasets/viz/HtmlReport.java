@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.mseg.api.MsegException;
-import org.mseg.datasets.internal.AtomicFiles;
+import org.mseg.api.io.AtomicFiles;
 
 /**
  * A one-page HTML report of one evaluation run: the run's settings, a summary table of every dataset's scores (with

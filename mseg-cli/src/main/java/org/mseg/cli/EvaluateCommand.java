@@ -1,0 +1,418 @@
+package org.mseg.cli;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.mseg.api.ConfigException;
+import org.mseg.api.MsegException;
+import org.mseg.api.config.ConfigSchema;
+import org.mseg.api.config.MsegConfig;
+import org.mseg.api.io.AtomicFiles;
+import org.mseg.api.dataset.DatasetDefinition;
+import org.mseg.api.json.Json;
+import org.mseg.api.plugin.PluginEnvironment;
+import org.mseg.datasets.DataRoot;
+import org.mseg.datasets.SampleReader;
+import org.mseg.datasets.SplitList;
+import org.mseg.datasets.metrics.HarmonicMean;
+import org.mseg.datasets.viz.HtmlReport;
+import org.mseg.datasets.viz.Overlay;
+import org.mseg.datasets.viz.Palette;
+import org.mseg.datasets.viz.Panels;
+import org.mseg.hrnet.checkpoint.CheckpointMetadata;
+import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.hrnet.checkpoint.LoadedModel;
+import org.mseg.hrnet.inference.DatasetEvaluator;
+import org.mseg.hrnet.inference.EvaluationPlan;
+import org.mseg.hrnet.inference.InferenceSettings;
+import org.mseg.hrnet.inference.Segmenter;
+import org.mseg.taxonomy.TaxonomyConverter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mseg-cli evaluate}: MSeg's dataset evaluation (MSEG.md g.1–g.6) for a checkpoint on one or more datasets'
+ * val lists, with the test configs' settings.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluate a checkpoint on datasets' val lists as MSeg's test scripts do: scaled short side,"
+                + " sliding 713 windows with flip averaging, universal -> test projection for zero-shot datasets,"
+                + " excluded ids and the relabeled protocol on training datasets.",
+                "Writes OUT/<dataset>[_universal[_relabeled]]/<base>/<ss|ms>/{gray/<stem>.png, results.txt,"
+                        + " results.json, confusion_matrix.png}, OUT/summary.json and OUT/report.html."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:evaluated", "1:a data or checkpoint file is missing or unreadable",
+                "2:usage or configuration error"})
+final class EvaluateCommand implements Callable<Integer> {
+    /** Test configuration used without {@code --config}. */
+    static final String DEFAULT_CONFIG = "test/default_config_360_ss";
+    /** Summary file in the output folder. */
+    static final String SUMMARY = "summary.json";
+    /** Report file in the output folder. */
+    static final String REPORT = "report.html";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions plugins;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+            description = "Checkpoint folder (or a run folder: its newest checkpoint).")
+    Path checkpoint;
+
+    @Option(names = "--dataset", paramLabel = "NAME[,NAME...]", split = ",",
+            description = "Datasets to evaluate (default: the config's dataset).")
+    List<String> datasets = new ArrayList<>();
+
+    @Option(names = "--data-root", paramLabel = "DIR",
+            description = "Folder holding the dataset folders (default: DATA.root, then $MSEG_DATA_ROOT).")
+    Path dataRoot;
+
+    @Option(names = "--lists", paramLabel = "DIR",
+            description = "Folder of split lists (default: the lists shipped with the dataset definitions).")
+    Path lists;
+
+    @Option(names = "--split", paramLabel = "NAME", description = "Split to evaluate (default: TEST.split, val).")
+    String split;
+
+    @Option(names = "--base-size", paramLabel = "N",
+            description = "Shorter side before scaling (default: TEST.base_size; 0 = native size).")
+    Integer baseSize;
+
+    @Option(names = "--scales", paramLabel = "ss|ms|LIST",
+            description = "ss (1.0), ms (0.5..1.75) or a list such as 0.75,1,1.25 (default: TEST.scales).")
+    String scales;
+
+    @Option(names = "--crop", paramLabel = "N", description = "Window size (default: TEST.test_h/test_w, 713).")
+    Integer crop;
+
+    @Option(names = "--batch", paramLabel = "N",
+            description = "Windows per model call, each with its flip (default: TEST.batch_size_val, 1).")
+    Integer batch;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Evaluate only the first N images of each list (TEST.index_step).")
+    Integer limit;
+
+    @Option(names = "--has-prediction",
+            description = "Score the cached gray/<stem>.png predictions instead of running the model.")
+    boolean hasPrediction;
+
+    @Option(names = "--examples", paramLabel = "N", defaultValue = "4",
+            description = "Image / ground truth / prediction panels per dataset in the report (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int examples;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output folder (default: <checkpoint>-eval beside the checkpoint).")
+    Path out;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PluginEnvironment env = plugins.environment();
+        MsegConfig cfg = ConfigOptions.resolve(config.configFile().orElse(DEFAULT_CONFIG), config.overrides(),
+                ConfigSchema.test(), env);
+        InferenceSettings settings = settings(cfg);
+        Path ckpt = CheckpointOption.resolve(checkpoint);
+        CheckpointMetadata meta = Checkpoints.read(ckpt);
+        List<String> names = datasetNames(cfg);
+        String splitName = split != null ? split : cfg.getString("split");
+        Path root = dataRoot != null ? dataRoot : DataRoot.resolve(cfg.getOptionalString("root"), System.getenv())
+                .path();
+        Optional<Path> listsFolder = lists != null ? Optional.of(lists) : cfg.getOptionalString("lists").map(Path::of);
+        DataRoot dr = new DataRoot(root);
+        TaxonomyConverter converter = TaxonomyConverter.of(env);
+        List<EvaluationPlan> plans = new ArrayList<>();
+        for (String n : names) {
+            plans.add(EvaluationPlan.of(converter, env.datasets(), meta.taxonomy(), meta.numClasses(),
+                    env.datasets().get(n)));
+        }
+        int indexStart = cfg.getInt("index_start");
+        int count = limit != null ? limit : cfg.getInt("index_step");
+        if (count < 0) {
+            throw new ConfigException("--limit must not be negative, got " + count);
+        }
+        boolean cached = hasPrediction || cfg.getBool("has_prediction");
+        DatasetEvaluator.Options options = new DatasetEvaluator.Options(indexStart, count, cached);
+        Path outDir = out != null ? out : ckpt.resolveSibling(ckpt.getFileName() + "-eval");
+        String base = settings.baseSize() == 0 ? "native" : Integer.toString(settings.baseSize());
+
+        PrintWriter w = spec.commandLine().getOut();
+        if (!json) {
+            w.printf(Locale.ROOT, "evaluating %s (%s, %d classes, %s) at base %s, scales %s, %d×%d windows%n", ckpt,
+                    meta.variant(), meta.numClasses(), meta.taxonomy(), base, settings.scales(),
+                    settings.cropHeight(), settings.cropWidth());
+            w.flush();
+        }
+        List<DatasetEvaluator.Result> results = new ArrayList<>();
+        List<List<HtmlReport.Triplet>> exampleFiles = new ArrayList<>();
+        LoadedModel model = cached ? null : LoadedModel.open(ckpt, settings.cropHeight(), settings.cropWidth());
+        try {
+            for (EvaluationPlan plan : plans) {
+                DatasetDefinition d = plan.dataset();
+                SplitList list = SplitList.read(d, splitName, listsFolder);
+                SampleReader reader = SampleReader.of(d, dr, list, env.taxonomies());
+                Map<String, Path> unrelabeled = Map.of();
+                if (plan.relabeledProtocol()) {
+                    DatasetDefinition u = plan.unrelabeled().get();
+                    unrelabeled = DatasetEvaluator.labelsByImage(SplitList.read(u, splitName, listsFolder),
+                            dr.existingFolderOf(u));
+                }
+                Segmenter segmenter = model == null ? null : new Segmenter(model, plan.projection(), settings);
+                Path folder = outDir.resolve(plan.folderName()).resolve(base).resolve(settings.scaleTag());
+                ExampleWriter exampleWriter = new ExampleWriter(folder, plan.evalTaxonomy().classNames());
+                try (Progress progress = new Progress(d.name(), w, json)) {
+                    DatasetEvaluator.Result r = new DatasetEvaluator(plan, segmenter).run(reader, unrelabeled, folder,
+                            options, exampleWriter, examples, progress);
+                    results.add(r);
+                    exampleFiles.add(exampleWriter.written());
+                }
+            }
+        } finally {
+            if (model != null) {
+                model.close();
+            }
+        }
+        Double hmean = results.size() >= 2 ? HarmonicMean.of(results.stream()
+                .mapToDouble(r -> r.metrics().mIoU()).toArray()) : null;
+        writeSummary(outDir, ckpt, meta, settings, results, hmean);
+        writeReport(outDir, ckpt, meta, settings, results, exampleFiles, hmean);
+        if (json) {
+            w.println(Json.write(summary(ckpt, meta, settings, results, hmean), false));
+        } else {
+            TextTable t = new TextTable("DATASET", "SCORED AS", "IMAGES", "mIoU", "mAcc", "allAcc", "IMG/S");
+            for (DatasetEvaluator.Result r : results) {
+                t.row(r.plan().dataset().name(), r.plan().mode(), r.images(), pct(r.metrics().mIoU()),
+                        pct(r.metrics().mAcc()), pct(r.metrics().allAcc()),
+                        Double.isNaN(r.imagesPerSecond()) ? "cached"
+                                : String.format(Locale.ROOT, "%.2f", r.imagesPerSecond()));
+            }
+            if (hmean != null) {
+                t.row("harmonic mean", "", "", pct(hmean));
+            }
+            t.print(w);
+            w.println("results in " + outDir.toAbsolutePath() + " (report: " + REPORT + ")");
+        }
+        w.flush();
+        return MsegCommand.OK;
+    }
+
+    private InferenceSettings settings(MsegConfig cfg) {
+        InferenceSettings s = InferenceSettings.fromConfig(cfg);
+        if (baseSize != null) {
+            s = s.withBaseSize(baseSize);
+        }
+        if (scales != null) {
+            s = s.withScales(InferenceSettings.parseScales(scales));
+        }
+        if (crop != null) {
+            s = s.withCrop(crop, crop);
+        }
+        if (batch != null) {
+            s = s.withWindowBatch(batch);
+        }
+        return s;
+    }
+
+    private List<String> datasetNames(MsegConfig cfg) {
+        if (!datasets.isEmpty()) {
+            return datasets;
+        }
+        String d = cfg.getString("dataset");
+        if (d == null || d.equals("default")) {
+            throw new ConfigException("no dataset to evaluate: pass --dataset NAME[,NAME...] (e.g. camvid-11,kitti-19)"
+                    + " or set TEST's DATA.dataset in the config");
+        }
+        return List.of(d.split(","));
+    }
+
+    static String pct(double v) {
+        return String.format(Locale.ROOT, "%.2f", 100 * v);
+    }
+
+    static Map<String, Object> summary(Path ckpt, CheckpointMetadata meta, InferenceSettings s,
+            List<DatasetEvaluator.Result> results, Double hmean) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("checkpoint", ckpt.toAbsolutePath().toString());
+        m.put("taxonomy", meta.taxonomy());
+        m.put("base_size", s.baseSize());
+        m.put("scales", s.scales());
+        m.put("crop", List.of(s.cropHeight(), s.cropWidth()));
+        Map<String, Object> ds = new LinkedHashMap<>();
+        for (DatasetEvaluator.Result r : results) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("folder", r.folder().toAbsolutePath().toString());
+            e.put("eval_taxonomy", r.plan().evalTaxonomy().name());
+            e.put("mode", r.plan().mode());
+            e.put("images", r.images());
+            e.put("mIoU", r.metrics().mIoU());
+            e.put("mAcc", r.metrics().mAcc());
+            e.put("allAcc", r.metrics().allAcc());
+            e.put("images_per_second", Double.isNaN(r.imagesPerSecond()) ? null : r.imagesPerSecond());
+            ds.put(r.plan().dataset().name(), e);
+        }
+        m.put("datasets", ds);
+        m.put("harmonic_mean_mIoU", hmean);
+        m.put("created", Instant.now().toString());
+        return m;
+    }
+
+    private static void writeSummary(Path outDir, Path ckpt, CheckpointMetadata meta, InferenceSettings s,
+            List<DatasetEvaluator.Result> results, Double hmean) {
+        AtomicFiles.writeString(outDir.resolve(SUMMARY), Json.write(summary(ckpt, meta, s, results, hmean), true)
+                + "\n");
+    }
+
+    private static void writeReport(Path outDir, Path ckpt, CheckpointMetadata meta, InferenceSettings s,
+            List<DatasetEvaluator.Result> results, List<List<HtmlReport.Triplet>> exampleFiles, Double hmean) {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("checkpoint", ckpt.toAbsolutePath().toString());
+        info.put("model", meta.variant() + ", " + meta.numClasses() + " classes (" + meta.taxonomy() + ")");
+        info.put("base size", s.baseSize() == 0 ? "native" : Integer.toString(s.baseSize()));
+        info.put("scales", s.scales().toString());
+        info.put("window", s.cropHeight() + " × " + s.cropWidth() + (s.flip() ? ", flip averaged" : ""));
+        info.put("created", Instant.now().toString());
+        List<HtmlReport.DatasetSection> sections = new ArrayList<>();
+        Path base = outDir.toAbsolutePath();
+        for (int i = 0; i < results.size(); i++) {
+            DatasetEvaluator.Result r = results.get(i);
+            List<HtmlReport.Triplet> triplets = new ArrayList<>();
+            for (HtmlReport.Triplet t : exampleFiles.get(i)) {
+                triplets.add(new HtmlReport.Triplet(t.stem(), relative(base, Path.of(t.png()))));
+            }
+            sections.add(new HtmlReport.DatasetSection(r.plan().dataset().name(), r.plan().evalTaxonomy().name(),
+                    r.metrics().mIoU(), r.metrics().mAcc(), r.metrics().allAcc(), r.plan().evalTaxonomy().classNames(),
+                    r.metrics().iou(), r.metrics().accuracy(), r.metrics().includedClasses(),
+                    relative(base, r.folder().resolve(DatasetEvaluator.HEATMAP)), triplets,
+                    r.plan().mode() + "; " + r.images() + " images"));
+        }
+        HtmlReport.write(outDir.resolve(REPORT), "MSeg evaluation of " + ckpt.getFileName(), info, sections, hmean);
+    }
+
+    private static String relative(Path base, Path file) {
+        return base.relativize(file.toAbsolutePath()).toString().replace('\\', '/');
+    }
+
+    /** Writes image | ground truth | prediction panels for the report into {@code FOLDER/examples/}. */
+    private static final class ExampleWriter implements DatasetEvaluator.ExampleSink {
+        private final Path folder;
+        private final List<String> names;
+        private final Palette palette = Palette.standard();
+        private final List<HtmlReport.Triplet> written = new ArrayList<>();
+
+        ExampleWriter(Path folder, List<String> names) {
+            this.folder = folder.resolve("examples");
+            this.names = names;
+        }
+
+        List<HtmlReport.Triplet> written() {
+            return written;
+        }
+
+        @Override
+        public void example(int index, String stem, Mat rgbImage, byte[] target, byte[] prediction) {
+            int h = rgbImage.rows();
+            int w = rgbImage.cols();
+            try (Mat rgb8 = new Mat(); Mat bgr = new Mat(); Mat gt = labelMat(target, h, w);
+                    Mat pred = labelMat(prediction, h, w); Mat gtColour = palette.colorize(gt);
+                    Mat predColour = palette.colorize(pred);
+                    Mat predOverlay = Overlay.draw(bgrOf(rgbImage, rgb8, bgr), pred, names, palette, 0.5);
+                    Mat panel = Panels.sideBySide(List.of(bgr, gtColour, predColour, predOverlay),
+                            List.of("image", "ground truth", "prediction", "overlay"))) {
+                Path file = folder.resolve(stem + ".jpg");
+                Files.createDirectories(folder);
+                if (!imwrite(file.toString(), panel)) {
+                    throw new MsegException("cannot write " + file);
+                }
+                written.add(new HtmlReport.Triplet(stem, file.toAbsolutePath().toString()));
+            } catch (IOException e) {
+                throw new MsegException("cannot create " + folder + ": " + e.getMessage(), e);
+            }
+        }
+
+        private static Mat bgrOf(Mat rgbFloat, Mat rgb8, Mat bgr) {
+            rgbFloat.convertTo(rgb8, CV_8U);
+            cvtColor(rgb8, bgr, COLOR_RGB2BGR);
+            return bgr;
+        }
+
+        private static Mat labelMat(byte[] labels, int h, int w) {
+            Mat m = new Mat(h, w, CV_8UC1);
+            ((ByteBuffer) m.createBuffer()).put(labels);
+            return m;
+        }
+    }
+
+    /** A progress bar on a terminal, plain lines every 10% otherwise. */
+    private static final class Progress implements DatasetEvaluator.Listener, AutoCloseable {
+        private final String name;
+        private final PrintWriter out;
+        private final boolean quiet;
+        private ProgressBar bar;
+        private int lastTenth = -1;
+
+        Progress(String name, PrintWriter out, boolean quiet) {
+            this.name = name;
+            this.out = out;
+            this.quiet = quiet;
+        }
+
+        @Override
+        public void imageDone(int done, int total) {
+            if (quiet) {
+                return;
+            }
+            if (System.console() != null) {
+                if (bar == null) {
+                    bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(total)
+                            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
+                }
+                bar.stepTo(done);
+                return;
+            }
+            int tenth = done * 10 / total;
+            if (tenth != lastTenth) {
+                lastTenth = tenth;
+                out.printf(Locale.ROOT, "%s: %d/%d images%n", name, done, total);
+                out.flush();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,405 @@
+package org.mseg.cli;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_16UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+import static org.bytedeco.opencv.global.opencv_videoio.CAP_PROP_FPS;
+import static org.bytedeco.opencv.global.opencv_videoio.CAP_PROP_FRAME_COUNT;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ShortBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.bytedeco.opencv.opencv_videoio.VideoCapture;
+import org.bytedeco.opencv.opencv_videoio.VideoWriter;
+import org.mseg.api.ConfigException;
+import org.mseg.api.DatasetException;
+import org.mseg.api.MsegException;
+import org.mseg.api.config.ConfigSchema;
+import org.mseg.api.config.MsegConfig;
+import org.mseg.api.plugin.Names;
+import org.mseg.api.plugin.PluginEnvironment;
+import org.mseg.api.taxonomy.TaxonomyDefinition;
+import org.mseg.datasets.viz.Legend;
+import org.mseg.datasets.viz.Overlay;
+import org.mseg.datasets.viz.Palette;
+import org.mseg.hrnet.checkpoint.CheckpointMetadata;
+import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.hrnet.checkpoint.LoadedModel;
+import org.mseg.hrnet.inference.ClassProjection;
+import org.mseg.hrnet.inference.InferenceSettings;
+import org.mseg.hrnet.inference.Prediction;
+import org.mseg.hrnet.inference.Segmenter;
+import org.mseg.hrnet.io.Npy;
+import org.mseg.hrnet.io.NpyArray;
+import org.mseg.taxonomy.TaxonomyConverter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mseg-cli infer}: runs a checkpoint on images, folders of images and videos (MSEG.md g.7, with what MSeg's
+ * users asked for: per-pixel confidence, class subsets, a target taxonomy, CPU-only).
+ */
+@Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Segment images, folders of images or videos with a checkpoint.",
+                "Per image: <stem>_gray.png (class ids), <stem>_color.png (colours + legend of the classes present),"
+                        + " <stem>_overlay.jpg (names at region centres), and with --confidence"
+                        + " <stem>_confidence.png (16-bit, 65535 = 1.0) or <stem>_confidence.npy (float32).",
+                "Per video: <stem>_overlay.avi (Motion-JPEG). This OpenCV build reads and writes Motion-JPEG AVI;"
+                        + " convert other videos first, e.g. ffmpeg -i in.mp4 -c:v mjpeg -q:v 3 in.avi."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:done", "1:an input is missing or unreadable", "2:usage or configuration error"})
+final class InferCommand implements Callable<Integer> {
+    /** Test configuration used without {@code --config}. */
+    static final String DEFAULT_CONFIG = "test/default_config_360_ss";
+    static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp");
+    static final Set<String> VIDEO_EXTENSIONS = Set.of("avi", "mp4", "mov", "mkv", "m4v", "mpg", "mpeg", "webm");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions plugins;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+            description = "Checkpoint folder (or a run folder: its newest checkpoint).")
+    Path checkpoint;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Images, folders of images, or videos.")
+    List<Path> inputs;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "mseg-infer",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--taxonomy", paramLabel = "NAME",
+            description = "Predict in this taxonomy instead of the model's: a universal model's probabilities are"
+                    + " summed into a test dataset's classes (e.g. cityscapes-19 is not a test taxonomy, camvid-11 is).")
+    String taxonomy;
+
+    @Option(names = "--classes", paramLabel = "NAME[,NAME...]", split = ",",
+            description = "Restrict the arg-max to these classes (names or ids of the output taxonomy).")
+    List<String> classes;
+
+    @Option(names = "--confidence", paramLabel = "png|npy", arity = "0..1", fallbackValue = "png",
+            description = "Also write the probability of the chosen class per pixel: png (16-bit) or npy (float32).")
+    String confidence;
+
+    @Option(names = "--base-size", paramLabel = "N",
+            description = "Shorter side before scaling (default: TEST.base_size, 360; 0 = native size).")
+    Integer baseSize;
+
+    @Option(names = "--scales", paramLabel = "ss|ms|LIST", description = "ss, ms or a list (default: TEST.scales).")
+    String scales;
+
+    @Option(names = "--crop", paramLabel = "N", description = "Window size (default: TEST.test_h, 713).")
+    Integer crop;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Windows per model call (default: 1).")
+    Integer batch;
+
+    @Option(names = "--no-overlay", description = "Skip the colour and overlay pictures (label maps only).")
+    boolean noOverlay;
+
+    @Override
+    public Integer call() {
+        if (confidence != null && !confidence.equals("png") && !confidence.equals("npy")) {
+            throw new ConfigException("--confidence must be png or npy, got '" + confidence + "'");
+        }
+        PluginEnvironment env = plugins.environment();
+        MsegConfig cfg = ConfigOptions.resolve(config.configFile().orElse(DEFAULT_CONFIG), config.overrides(),
+                ConfigSchema.test(), env);
+        InferenceSettings settings = InferenceSettings.fromConfig(cfg);
+        if (baseSize != null) {
+            settings = settings.withBaseSize(baseSize);
+        }
+        if (scales != null) {
+            settings = settings.withScales(InferenceSettings.parseScales(scales));
+        }
+        if (crop != null) {
+            settings = settings.withCrop(crop, crop);
+        }
+        if (batch != null) {
+            settings = settings.withWindowBatch(batch);
+        }
+        Path ckpt = CheckpointOption.resolve(checkpoint);
+        CheckpointMetadata meta = Checkpoints.read(ckpt);
+        TaxonomyConverter converter = TaxonomyConverter.of(env);
+        ClassProjection projection;
+        List<String> names;
+        if (taxonomy == null || taxonomy.equals(meta.taxonomy())) {
+            projection = ClassProjection.identity(meta.numClasses());
+            names = meta.classNames();
+        } else {
+            TaxonomyDefinition target = converter.taxonomy(taxonomy);
+            TaxonomyDefinition model = converter.taxonomy(meta.taxonomy());
+            projection = switch (model.kind()) {
+                case UNIVERSAL -> ClassProjection.of(converter.universalToTest(target.name()));
+                case NAIVE -> ClassProjection.of(converter.naiveToTest(target.name()));
+                default -> throw new ConfigException("--taxonomy " + taxonomy + ": a model of taxonomy '"
+                        + meta.taxonomy() + "' predicts only its own classes; --taxonomy needs a universal or naive"
+                        + " model");
+            };
+            names = target.classNames();
+        }
+        boolean[] allowed = classes == null ? null : allowed(classes, names);
+        List<Path> images = new ArrayList<>();
+        List<Path> videos = new ArrayList<>();
+        collect(images, videos);
+
+        PrintWriter w = spec.commandLine().getOut();
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new MsegException("cannot create output folder " + out + ": " + e.getMessage(), e);
+        }
+        Palette palette = Palette.standard();
+        try (LoadedModel model = LoadedModel.open(ckpt, settings.cropHeight(), settings.cropWidth())) {
+            Segmenter segmenter = new Segmenter(model, projection, settings);
+            w.printf(Locale.ROOT, "model %s (%s, %d classes) -> %d %s classes; base %s, scales %s%n", ckpt,
+                    meta.variant(), meta.numClasses(), names.size(), taxonomy == null ? meta.taxonomy() : taxonomy,
+                    settings.baseSize() == 0 ? "native" : settings.baseSize(), settings.scales());
+            w.flush();
+            long t0 = System.nanoTime();
+            for (Path image : images) {
+                long s0 = System.nanoTime();
+                try (Mat bgr = imread(image.toString(), IMREAD_COLOR)) {
+                    if (bgr.empty()) {
+                        throw new DatasetException("cannot decode image " + image + "; is it a JPEG/PNG/BMP/TIFF?");
+                    }
+                    Prediction p = segmenter.predict(bgr, allowed);
+                    String stem = stem(image);
+                    writeOutputs(stem, bgr, p, names, palette);
+                    w.printf(Locale.ROOT, "%s -> %s_*.{png,jpg} (%.2f s; %s)%n", image, out.resolve(stem),
+                            (System.nanoTime() - s0) / 1e9, topClasses(p, names));
+                    w.flush();
+                }
+            }
+            if (images.size() > 1) {
+                double sec = (System.nanoTime() - t0) / 1e9;
+                w.printf(Locale.ROOT, "%d images in %.1f s: %.2f images/s%n", images.size(), sec, images.size() / sec);
+            }
+            for (Path video : videos) {
+                video(video, segmenter, names, palette, allowed, w);
+            }
+        }
+        w.flush();
+        return MsegCommand.OK;
+    }
+
+    private void collect(List<Path> images, List<Path> videos) {
+        for (Path in : inputs) {
+            if (Files.isDirectory(in)) {
+                List<Path> found;
+                try (Stream<Path> s = Files.list(in)) {
+                    found = s.filter(p -> Files.isRegularFile(p) && IMAGE_EXTENSIONS.contains(extension(p)))
+                            .sorted(Comparator.comparing(Path::toString)).toList();
+                } catch (IOException e) {
+                    throw new DatasetException("cannot list folder " + in + ": " + e.getMessage(), e);
+                }
+                if (found.isEmpty()) {
+                    throw new DatasetException("folder " + in + " holds no images (" + String.join(", ",
+                            IMAGE_EXTENSIONS.stream().sorted().toList()) + ")");
+                }
+                images.addAll(found);
+            } else if (!Files.isRegularFile(in)) {
+                throw new DatasetException("input " + in + " does not exist");
+            } else if (VIDEO_EXTENSIONS.contains(extension(in))) {
+                videos.add(in);
+            } else if (IMAGE_EXTENSIONS.contains(extension(in))) {
+                images.add(in);
+            } else {
+                throw new DatasetException("input " + in + " is neither an image (" + String.join(", ",
+                        IMAGE_EXTENSIONS.stream().sorted().toList()) + ") nor a video (" + String.join(", ",
+                        VIDEO_EXTENSIONS.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    /** The classes named by {@code --classes}, as names or ids of the output taxonomy. */
+    static boolean[] allowed(List<String> wanted, List<String> names) {
+        boolean[] allowed = new boolean[names.size()];
+        for (String raw : wanted) {
+            String c = raw.trim();
+            int id = names.indexOf(c);
+            if (id < 0 && c.matches("\\d+")) {
+                id = Integer.parseInt(c);
+                if (id >= names.size()) {
+                    throw new ConfigException("--classes: id " + c + " is outside 0.." + (names.size() - 1));
+                }
+            }
+            if (id < 0) {
+                throw new ConfigException("--classes: unknown class '" + c + "'" + Names.closest(c, names)
+                        .map(n -> " — did you mean " + n + "?").orElse("") + " ('mseg-cli taxonomy show NAME' lists"
+                        + " the classes)");
+            }
+            allowed[id] = true;
+        }
+        return allowed;
+    }
+
+    private void writeOutputs(String stem, Mat bgr, Prediction p, List<String> names, Palette palette) {
+        try (Mat label = p.labelMat()) {
+            write(out.resolve(stem + "_gray.png"), label);
+            if (!noOverlay) {
+                try (Mat colour = palette.colorize(label);
+                        Mat legend = Legend.withLegend(colour, label, names, palette);
+                        Mat overlay = Overlay.draw(bgr, label, names, palette, 0.5)) {
+                    write(out.resolve(stem + "_color.png"), legend);
+                    write(out.resolve(stem + "_overlay.jpg"), overlay);
+                }
+            }
+        }
+        if ("png".equals(confidence)) {
+            try (Mat c16 = new Mat(p.height(), p.width(), CV_16UC1)) {
+                ShortBuffer b = c16.createBuffer();
+                float[] conf = p.confidence();
+                for (int i = 0; i < conf.length; i++) {
+                    b.put(i, (short) Math.round(Math.min(1f, Math.max(0f, conf[i])) * 65535f));
+                }
+                write(out.resolve(stem + "_confidence.png"), c16);
+            }
+        } else if ("npy".equals(confidence)) {
+            Npy.write(out.resolve(stem + "_confidence.npy"), NpyArray.of(p.confidence(), p.height(), p.width()));
+        }
+    }
+
+    private void video(Path video, Segmenter segmenter, List<String> names, Palette palette, boolean[] allowed,
+            PrintWriter w) {
+        try (VideoCapture cap = new VideoCapture(video.toString())) {
+            if (!cap.isOpened()) {
+                throw new DatasetException("cannot open video " + video + ". This OpenCV build (bytedeco, without"
+                        + " FFmpeg) reads Motion-JPEG AVI files; convert it first, e.g. ffmpeg -i " + video
+                        + " -c:v mjpeg -q:v 3 " + stem(video) + ".avi");
+            }
+            double fps = cap.get(CAP_PROP_FPS);
+            if (!(fps > 0) || fps > 240) {
+                fps = 30;
+            }
+            long total = Math.max(0, (long) cap.get(CAP_PROP_FRAME_COUNT));
+            Path target = out.resolve(stem(video) + "_overlay.avi");
+            Path tmp = out.resolve("." + stem(video) + "_overlay.tmp.avi");
+            VideoWriter writer = null;
+            long frames = 0;
+            long t0 = System.nanoTime();
+            ProgressBar bar = System.console() != null && total > 0 ? new ProgressBarBuilder()
+                    .setTaskName(stem(video)).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(500).build() : null;
+            try (Mat frame = new Mat()) {
+                while (cap.read(frame) && !frame.empty()) {
+                    Prediction p = segmenter.predict(frame, allowed);
+                    try (Mat label = p.labelMat(); Mat overlay = Overlay.draw(frame, label, names, palette, 0.5)) {
+                        if (writer == null) {
+                            writer = new VideoWriter(tmp.toString(), VideoWriter.fourcc((byte) 'M', (byte) 'J',
+                                    (byte) 'P', (byte) 'G'), fps, new Size(overlay.cols(), overlay.rows()), true);
+                            if (!writer.isOpened()) {
+                                throw new MsegException("cannot write video " + tmp);
+                            }
+                        }
+                        writer.write(overlay);
+                    }
+                    frames++;
+                    double rate = frames / ((System.nanoTime() - t0) / 1e9);
+                    if (bar != null) {
+                        bar.stepTo(frames);
+                        bar.setExtraMessage(String.format(Locale.ROOT, " %.2f frames/s", rate));
+                    } else if (frames % 25 == 0) {
+                        w.printf(Locale.ROOT, "%s: %d%s frames, %.2f frames/s%n", video, frames,
+                                total > 0 ? "/" + total : "", rate);
+                        w.flush();
+                    }
+                }
+            } finally {
+                if (bar != null) {
+                    bar.close();
+                }
+                if (writer != null) {
+                    writer.release();
+                    writer.close();
+                }
+            }
+            if (frames == 0) {
+                throw new DatasetException("video " + video + " has no readable frames");
+            }
+            try {
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new MsegException("cannot move " + tmp + " to " + target + ": " + e.getMessage(), e);
+            }
+            double sec = (System.nanoTime() - t0) / 1e9;
+            w.printf(Locale.ROOT, "%s -> %s (%d frames in %.1f s: %.2f frames/s)%n", video, target, frames, sec,
+                    frames / sec);
+            w.flush();
+        }
+    }
+
+    private static void write(Path file, Mat image) {
+        String name = file.getFileName().toString();
+        Path tmp = file.resolveSibling("." + name.substring(0, name.lastIndexOf('.')) + ".tmp"
+                + name.substring(name.lastIndexOf('.')));
+        if (!imwrite(tmp.toString(), image)) {
+            throw new MsegException("cannot write " + file + " (is the folder writable?)");
+        }
+        try {
+            org.mseg.api.io.AtomicFiles.replace(tmp, file);
+        } catch (IOException e) {
+            throw new MsegException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The three largest classes of a prediction, for the log line. */
+    static String topClasses(Prediction p, List<String> names) {
+        long[] counts = new long[256];
+        for (byte b : p.labels()) {
+            counts[b & 0xFF]++;
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (counts[i] > 0) {
+                ids.add(i);
+            }
+        }
+        ids.sort((a, b) -> Long.compare(counts[b], counts[a]));
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < Math.min(3, ids.size()); i++) {
+            parts.add(String.format(Locale.ROOT, "%s %.0f%%", names.get(ids.get(i)),
+                    100.0 * counts[ids.get(i)] / p.labels().length));
+        }
+        return String.join(", ", parts);
+    }
+
+    static String stem(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    static String extension(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+    }
+
+}
