@@ -103,8 +103,9 @@ final class EvaluateCommand implements Callable<Integer> {
     String split;
 
     @Option(names = "--base-size", paramLabel = "N",
-            description = "Shorter side before scaling (default: TEST.base_size; 0 = native size).")
-    Integer baseSize;
+            description = "Shorter side before scaling: N, native or fit (one window per image)"
+                    + " (default: TEST.base_size; empty = fit).")
+    String baseSize;
 
     @Option(names = "--scales", paramLabel = "ss|ms|LIST",
             description = "ss (1.0), ms (0.5..1.75) or a list such as 0.75,1,1.25 (default: TEST.scales).")
@@ -165,7 +166,7 @@ final class EvaluateCommand implements Callable<Integer> {
         boolean cached = hasPrediction || cfg.getBool("has_prediction");
         DatasetEvaluator.Options options = new DatasetEvaluator.Options(indexStart, count, cached);
         Path outDir = out != null ? out : ckpt.resolveSibling(ckpt.getFileName() + "-eval");
-        String base = settings.baseSize() == 0 ? "native" : Integer.toString(settings.baseSize());
+        String base = settings.baseTag();
 
         PrintWriter w = spec.commandLine().getOut();
         if (!json) {
@@ -230,7 +231,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private InferenceSettings settings(MsegConfig cfg) {
         InferenceSettings s = InferenceSettings.fromConfig(cfg);
         if (baseSize != null) {
-            s = s.withBaseSize(baseSize);
+            s = s.withBaseSize(InferenceSettings.parseBaseSize(baseSize));
         }
         if (scales != null) {
             s = s.withScales(InferenceSettings.parseScales(scales));
@@ -265,7 +266,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("checkpoint", ckpt.toAbsolutePath().toString());
         m.put("taxonomy", meta.taxonomy());
-        m.put("base_size", s.baseSize());
+        m.put("base_size", s.baseTag());
         m.put("scales", s.scales());
         m.put("crop", List.of(s.cropHeight(), s.cropWidth()));
         Map<String, Object> ds = new LinkedHashMap<>();
@@ -298,7 +299,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, String> info = new LinkedHashMap<>();
         info.put("checkpoint", ckpt.toAbsolutePath().toString());
         info.put("model", meta.variant() + ", " + meta.numClasses() + " classes (" + meta.taxonomy() + ")");
-        info.put("base size", s.baseSize() == 0 ? "native" : Integer.toString(s.baseSize()));
+        info.put("base size", s.baseTag());
         info.put("scales", s.scales().toString());
         info.put("window", s.cropHeight() + " × " + s.cropWidth() + (s.flip() ? ", flip averaged" : ""));
         info.put("created", Instant.now().toString());

@@ -108,8 +108,9 @@ final class InferCommand implements Callable<Integer> {
     String confidence;
 
     @Option(names = "--base-size", paramLabel = "N",
-            description = "Shorter side before scaling (default: TEST.base_size, 360; 0 = native size).")
-    Integer baseSize;
+            description = "Shorter side before scaling: N, native or fit (one window per image)"
+                    + " (default: TEST.base_size, 360).")
+    String baseSize;
 
     @Option(names = "--scales", paramLabel = "ss|ms|LIST", description = "ss, ms or a list (default: TEST.scales).")
     String scales;
@@ -133,7 +134,7 @@ final class InferCommand implements Callable<Integer> {
                 ConfigSchema.test(), env);
         InferenceSettings settings = InferenceSettings.fromConfig(cfg);
         if (baseSize != null) {
-            settings = settings.withBaseSize(baseSize);
+            settings = settings.withBaseSize(InferenceSettings.parseBaseSize(baseSize));
         }
         if (scales != null) {
             settings = settings.withScales(InferenceSettings.parseScales(scales));
@@ -180,7 +181,7 @@ final class InferCommand implements Callable<Integer> {
             Segmenter segmenter = new Segmenter(model, projection, settings);
             w.printf(Locale.ROOT, "model %s (%s, %d classes) -> %d %s classes; base %s, scales %s%n", ckpt,
                     meta.variant(), meta.numClasses(), names.size(), taxonomy == null ? meta.taxonomy() : taxonomy,
-                    settings.baseSize() == 0 ? "native" : settings.baseSize(), settings.scales());
+                    settings.baseTag(), settings.scales());
             w.flush();
             long t0 = System.nanoTime();
             for (Path image : images) {

@@ -11,7 +11,9 @@ import org.mseg.api.config.MsegConfig;
  * each scale (0 = the image's own size), windows of {@code cropHeight × cropWidth}, horizontal-flip averaging, and
  * how many windows go through the model at once.
  *
- * @param baseSize     shorter side before scaling; 0 keeps each image's own size
+ * @param baseSize     shorter side before scaling; {@link #NATIVE} keeps each image's own size, {@link #FIT} resizes
+ *                     each image so that it fits one window (upstream's batched configs, whose {@code base_size} is
+ *                     empty)
  * @param scales       scales of the base size; several = multi-scale, probabilities averaged
  * @param cropHeight   window height, {@code 8k + 1}
  * @param cropWidth    window width, {@code 8k + 1}
@@ -21,13 +23,19 @@ import org.mseg.api.config.MsegConfig;
 public record InferenceSettings(int baseSize, List<Double> scales, int cropHeight, int cropWidth, boolean flip,
         int windowBatch) {
 
+    /** {@code baseSize} value: run each image at its own size. */
+    public static final int NATIVE = 0;
+    /** {@code baseSize} value: shorter side {@code floor(short · crop / long)}, so the image fits one window. */
+    public static final int FIT = -1;
+
     /** MSeg's multi-scale set. */
     public static final List<Double> MULTI_SCALE = List.of(0.5, 0.75, 1.0, 1.25, 1.5, 1.75);
 
     /** Validates and copies. */
     public InferenceSettings {
-        if (baseSize < 0) {
-            throw new ConfigException("base_size must be positive (or empty for the native size), got " + baseSize);
+        if (baseSize < FIT) {
+            throw new ConfigException("base_size must be positive, " + NATIVE + " (native size) or " + FIT
+                    + " (fit one window), got " + baseSize);
         }
         scales = List.copyOf(scales);
         if (scales.isEmpty()) {
@@ -54,10 +62,11 @@ public record InferenceSettings(int baseSize, List<Double> scales, int cropHeigh
 
     /**
      * The settings of a test configuration ({@code TEST.base_size}, {@code test_h}, {@code test_w}, {@code scales},
-     * {@code batch_size_val} as the window batch).
+     * {@code batch_size_val} as the window batch). An empty {@code base_size} (the batched configs) means
+     * {@link #FIT}.
      */
     public static InferenceSettings fromConfig(MsegConfig config) {
-        int base = config.has("base_size") && config.get("base_size") != null ? config.getInt("base_size") : 0;
+        int base = config.has("base_size") && config.get("base_size") != null ? config.getInt("base_size") : FIT;
         List<Double> scales = new ArrayList<>();
         for (Object o : config.getList("scales")) {
             scales.add(((Number) o).doubleValue());
@@ -89,6 +98,36 @@ public record InferenceSettings(int baseSize, List<Double> scales, int cropHeigh
             }
         }
         return out;
+    }
+
+    /**
+     * Parses a base-size option: a positive number, {@code native} (or 0) or {@code fit}.
+     *
+     * @throws ConfigException naming the accepted forms
+     */
+    public static int parseBaseSize(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("native") || t.equals("0")) {
+            return NATIVE;
+        }
+        if (t.equals("fit")) {
+            return FIT;
+        }
+        try {
+            int v = Integer.parseInt(t);
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("--base-size '" + text + "': use a positive number (e.g. 360, 720, 1080), native"
+                + " or fit");
+    }
+
+    /** The base size as folder names show it: the number, {@code native} or {@code fit}. */
+    public String baseTag() {
+        return baseSize == NATIVE ? "native" : baseSize == FIT ? "fit" : Integer.toString(baseSize);
     }
 
     /** {@code ss} for one scale, {@code ms} for several (upstream's folder names). */
@@ -124,7 +163,13 @@ public record InferenceSettings(int baseSize, List<Double> scales, int cropHeigh
      * @return {@code {height, width}}
      */
     public int[] scaledSize(int height, int width, double scale) {
-        int base = baseSize == 0 ? Math.min(height, width) : baseSize;
+        int shortOrig = Math.min(height, width);
+        int base = switch (baseSize) {
+            case NATIVE -> shortOrig;
+            case FIT -> (int) Math.floor((double) shortOrig * Math.min(cropHeight, cropWidth)
+                    / Math.max(height, width));
+            default -> baseSize;
+        };
         int shortSide = (int) Math.rint(scale * base);
         if (shortSide < 1) {
             throw new ConfigException("scale " + scale + " of base size " + base + " leaves no pixels");

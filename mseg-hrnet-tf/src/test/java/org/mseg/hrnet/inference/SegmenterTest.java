@@ -248,6 +248,32 @@ class SegmenterTest {
     }
 
     @Test
+    void msegTestConfigsLoadUnchanged() {
+        for (String name : org.mseg.api.config.BundledConfigs.testConfigs()) {
+            InferenceSettings s = InferenceSettings.fromConfig(org.mseg.api.config.BundledConfigs.load(name));
+            if (name.contains("batched")) {
+                assertEquals(InferenceSettings.FIT, s.baseSize(), name);
+                int crop = Integer.parseInt(name.replaceAll(".*test/(\\d+)/.*", "$1")) == 480 ? 473
+                        : name.contains("/720/") ? 593 : 713;
+                assertEquals(crop, s.cropHeight(), name);
+                // upstream: base = floor(short · crop / long), so the image fits one window
+                int[] fit = s.scaledSize(1080, 1920, 1.0);
+                assertEquals((int) Math.floor(1080.0 * crop / 1920), fit[0], name);
+                assertEquals(true, fit[1] <= crop, name);
+            } else {
+                int base = Integer.parseInt(name.replaceAll(".*config_(\\d+)_.*", "$1"));
+                assertEquals(base, s.baseSize(), name);
+                assertEquals(713, s.cropHeight(), name);
+                assertEquals(name.endsWith("_ms") ? InferenceSettings.MULTI_SCALE : List.of(1.0), s.scales(), name);
+            }
+        }
+        assertEquals(InferenceSettings.FIT, InferenceSettings.parseBaseSize("fit"));
+        assertEquals(InferenceSettings.NATIVE, InferenceSettings.parseBaseSize("native"));
+        assertEquals(720, InferenceSettings.parseBaseSize("720"));
+        assertThrows(ConfigException.class, () -> InferenceSettings.parseBaseSize("-3"));
+    }
+
+    @Test
     void windowsAreBatched() {
         KnownModel model = new KnownModel(9, (y, x, r, g, b) -> 0f);
         Segmenter seg = new Segmenter(model, ClassProjection.identity(2),
