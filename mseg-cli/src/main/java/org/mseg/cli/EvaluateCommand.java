@@ -148,16 +148,16 @@ final class EvaluateCommand implements Callable<Integer> {
         CheckpointMetadata meta = Checkpoints.read(ckpt);
         List<String> names = datasetNames(cfg);
         String splitName = split != null ? split : cfg.getString("split");
-        Path root = dataRoot != null ? dataRoot : DataRoot.resolve(cfg.getOptionalString("root"), System.getenv())
-                .path();
-        Optional<Path> listsFolder = lists != null ? Optional.of(lists) : cfg.getOptionalString("lists").map(Path::of);
-        DataRoot dr = new DataRoot(root);
         TaxonomyConverter converter = TaxonomyConverter.of(env);
         List<EvaluationPlan> plans = new ArrayList<>();
         for (String n : names) {
             plans.add(EvaluationPlan.of(converter, env.datasets(), meta.taxonomy(), meta.numClasses(),
                     env.datasets().get(n)));
         }
+        Path root = dataRoot != null ? dataRoot : DataRoot.resolve(cfg.getOptionalString("root"), System.getenv())
+                .path();
+        Optional<Path> listsFolder = lists != null ? Optional.of(lists) : cfg.getOptionalString("lists").map(Path::of);
+        DataRoot dr = new DataRoot(root);
         int indexStart = cfg.getInt("index_start");
         int count = limit != null ? limit : cfg.getInt("index_step");
         if (count < 0) {

@@ -208,6 +208,33 @@ class EvaluateInferCommandTest {
     }
 
     @Test
+    void inferRunsAnImportedPytorchCheckpointAndEvaluateAsksForItsTaxonomy() throws Exception {
+        Path fixture = Path.of("..", "mseg-hrnet-tf", "src", "test", "resources", "fixtures", "tiny-41x57");
+        Path imported = dir.resolve("imported");
+        Run imp = CliTest.run("model", "import", "--from", fixture.resolve("model.pth").toString(), "--arch", "hrnet",
+                "--spec", fixture.resolve("spec.json").toString(), "--out", imported.toString());
+        assertEquals(0, imp.code(), imp.out() + imp.err());
+        Path img = dir.resolve("pt.png");
+        try (Mat m = new Mat(41, 57, CV_8UC3, new Scalar(90, 60, 30, 0))) {
+            assertTrue(imwrite(img.toString(), m));
+        }
+        Path out = dir.resolve("pt-out");
+        Run r = CliTest.run("infer", "--checkpoint", imported.toString(), "--crop", "41", "--base-size", "native",
+                "--out", out.toString(), img.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        try (Mat gray = imread(out.resolve("pt_gray.png").toString(), IMREAD_UNCHANGED)) {
+            assertEquals(41, gray.rows());
+            ByteBuffer b = gray.createBuffer();
+            for (int i = 0; i < 41 * 57; i++) {
+                assertTrue((b.get(i) & 0xFF) < 7, "7 logits");
+            }
+        }
+        Run e = CliTest.run("evaluate", "--checkpoint", imported.toString(), "--dataset", "camvid-11");
+        assertEquals(2, e.code());
+        assertTrue(e.err().contains("--taxonomy NAME"), e.err());
+    }
+
+    @Test
     void inferErrorsNameTheFixes() throws Exception {
         Run badClass = CliTest.run("infer", "--checkpoint", checkpoint.toString(), "--classes", "persn",
                 dir.resolve("in").toString());

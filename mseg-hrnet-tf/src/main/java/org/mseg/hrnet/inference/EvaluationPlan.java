@@ -67,6 +67,11 @@ public record EvaluationPlan(DatasetDefinition dataset, TaxonomyDefinition evalT
      */
     public static EvaluationPlan of(TaxonomyConverter converter, Registry<DatasetDefinition> datasets,
             String modelTaxonomy, int modelClasses, DatasetDefinition dataset) {
+        if (!converter.taxonomies().contains(modelTaxonomy)) {
+            throw new ConfigException("the checkpoint's taxonomy '" + modelTaxonomy + "' is not a known taxonomy, so"
+                    + " its classes cannot be matched to a dataset's. Re-import the weights with 'mseg-cli model import"
+                    + " ... --taxonomy NAME' (e.g. universal), or add the plugin that defines it.");
+        }
         TaxonomyDefinition model = converter.taxonomy(modelTaxonomy);
         if (model.numClasses() != modelClasses) {
             throw new ConfigException("the checkpoint declares taxonomy '" + modelTaxonomy + "' with "
