@@ -39,6 +39,19 @@ public interface TrainingListener {
     }
 
     /**
+     * Called for the first few validation images of each dataset with a picture of the prediction: the image, its
+     * ground truth and the prediction side by side.
+     *
+     * @param dataset the validated dataset
+     * @param index   the image's position in the val list
+     * @param height  picture rows
+     * @param width   picture columns
+     * @param rgb     the picture, RGB with 8 bits per channel, row-major ({@code height · width · 3} bytes)
+     */
+    default void onValidationPicture(String dataset, int index, int height, int width, byte[] rgb) {
+    }
+
+    /**
      * Called once when the run stops, normally or not.
      *
      * @param completedIterations steps completed in total (including those before a resume)

@@ -46,6 +46,39 @@ class TensorBoardListenerTest {
         assertTrue(last.containsKey("alpha/a@2"), last.toString());
     }
 
+    @Test
+    void validationPicturesArePngImageSummaries(@TempDir Path dir) throws IOException {
+        byte[] rgb = new byte[4 * 6 * 3];
+        for (int i = 0; i < rgb.length; i += 3) {
+            rgb[i] = (byte) 200;
+        }
+        try (TensorBoardListener l = new TensorBoardListener(dir)) {
+            l.onStep(new StepReport(7, 10, 2.5, Map.of(), 0.01, 12, 0.1, 1, Map.of()));
+            l.onValidationPicture("bdd", 0, 4, 6, rgb);
+        }
+        Path file;
+        try (Stream<Path> files = Files.list(dir)) {
+            file = files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents")).findFirst()
+                    .orElseThrow();
+        }
+        boolean found = false;
+        for (Event e : read(file)) {
+            for (Summary.Value v : e.getSummary().getValueList()) {
+                if (v.getTag().startsWith("val/bdd/0")) {
+                    found = true;
+                    assertEquals(7, e.getStep());
+                    assertTrue(v.hasImage(), "an IMAGE value: " + v);
+                    assertEquals(4, v.getImage().getHeight());
+                    assertEquals(6, v.getImage().getWidth());
+                    byte[] png = v.getImage().getEncodedImageString().toByteArray();
+                    assertEquals((byte) 0x89, png[0]);
+                    assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+                }
+            }
+        }
+        assertTrue(found, "an image summary tagged val/bdd/0");
+    }
+
     /** TFRecord framing: length (8 bytes), its CRC (4), the record, its CRC (4). */
     private static List<Event> read(Path file) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
