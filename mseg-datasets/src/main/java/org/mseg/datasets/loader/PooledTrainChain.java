@@ -117,6 +117,27 @@ final class PooledTrainChain {
      */
     void apply(Mat image, Mat label, RandomGenerator random, Workspace ws, float[] images, byte[] labels, int offset,
             byte[] lut) {
+        int pixels = cropH * cropW;
+        run(image, label, random, ws, images, offset * pixels * 3, labels, offset * pixels, lut);
+    }
+
+    /**
+     * As {@link #apply}, for a training taxonomy of more than 255 classes: the crop's labels go through a 16-bit table
+     * into {@code wideLabels} at {@code [offset·h·w, (offset+1)·h·w)}.
+     *
+     * @param wideLut 256-entry table from the dataset's 8-bit ids to unsigned 16-bit training ids
+     */
+    void applyWide(Mat image, Mat label, RandomGenerator random, Workspace ws, float[] images, short[] wideLabels,
+            int offset, short[] wideLut) {
+        int pixels = cropH * cropW;
+        byte[] ids = ws.cropLabels(pixels);
+        run(image, label, random, ws, images, offset * pixels * 3, ids, 0, null);
+        widen(ids, 0, wideLabels, offset * pixels, pixels, wideLut);
+    }
+
+    /** The chain, writing the crop at {@code images[imageStart...]} and its labels at {@code labels[labelStart...]}. */
+    private void run(Mat image, Mat label, RandomGenerator random, Workspace ws, float[] images, int imageStart,
+            byte[] labels, int labelStart, byte[] lut) {
         try (Views views = new Views()) {
             // ResizeShort. OpenCV's resize to the same size is a plain copy, so then the decoded sample serves as is.
             int[] wh = resizeShort.outputSize(image.cols(), image.rows());
@@ -206,7 +227,7 @@ final class PooledTrainChain {
                 idsY = y0;
             }
             copyWindow(pixels, pixelsX, pixelsY, ids, idsX, idsY, top, Math.max(-flippedLeft, 0), x0, x1, y0, y1, flip,
-                    images, labels, offset, lut);
+                    images, imageStart, labels, labelStart, lut);
         }
     }
 
@@ -332,12 +353,11 @@ final class PooledTrainChain {
      * @param ids    the final labels, whose pixel (0, 0) is image pixel (idsX, idsY)
      */
     private void copyWindow(Mat pixels, int pixelsX, int pixelsY, Mat ids, int idsX, int idsY, int top, int c0, int x0,
-            int x1, int y0, int y1, boolean flip, float[] images, byte[] labels, int offset, byte[] lut) {
+            int x1, int y0, int y1, boolean flip, float[] images, int imageStart, byte[] labels, int labelStart,
+            byte[] lut) {
         if (!pixels.isContinuous() || !ids.isContinuous()) {
             throw new IllegalStateException("workspace views are continuous");
         }
-        int imageStart = offset * cropH * cropW * 3;
-        int labelStart = offset * cropH * cropW;
         int width = x1 - x0;
         int pixelsCols = pixels.cols();
         int idsCols = ids.cols();
@@ -413,6 +433,13 @@ final class PooledTrainChain {
         }
         for (int k = start, end = start + length; k < end; k++) {
             dst[k] = lut[dst[k] & 0xff];
+        }
+    }
+
+    /** Converts 8-bit labels to 16-bit training ids through a 256-entry table. */
+    static void widen(byte[] src, int srcStart, short[] dst, int dstStart, int length, short[] wideLut) {
+        for (int k = 0; k < length; k++) {
+            dst[dstStart + k] = wideLut[src[srcStart + k] & 0xff];
         }
     }
 

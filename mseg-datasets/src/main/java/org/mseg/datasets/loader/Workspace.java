@@ -37,6 +37,7 @@ final class Workspace implements AutoCloseable {
     private int[] deltas = new int[0];
     private short[] xy = new short[0];
     private short[] alpha = new short[0];
+    private byte[] cropLabels = new byte[0];
 
     Workspace() {
         for (int i = 0; i < BUFFERS; i++) {
@@ -95,6 +96,14 @@ final class Workspace implements AutoCloseable {
             alpha = new short[length];
         }
         return alpha;
+    }
+
+    /** A Java array of at least {@code length} bytes for a crop's 8-bit labels before they are widened, reused. */
+    byte[] cropLabels(int length) {
+        if (cropLabels.length < length) {
+            cropLabels = new byte[length];
+        }
+        return cropLabels;
     }
 
     /** Bytes per element of an OpenCV type (depth size times channels). */
