@@ -39,11 +39,14 @@ import org.mseg.datasets.transform.TransformParams;
  * RandomHorizontalFlip (p 0.5) → random Crop → Normalize → label lookup. The output is bit-identical to
  * {@code TransformChain.train(params, lookup)}; the loader tests check this crop by crop.
  *
- * <p>Only the two resizes run on the whole image. Every random draw (scale, rotation and angle, blur, flip, crop
- * offsets) depends on sizes only, so all are made first, in upstream's order, and rotation, blur and flip then run on
- * the crop window alone (plus the blur's reach): at 1080p that window is on average a fifth of the scaled image. Each
- * of the three is made per-pixel identical to its whole-image call:
+ * <p>Every random draw (scale, rotation and angle, blur, flip, crop offsets) depends on sizes only, so all are made
+ * first, in upstream's order, and the image is then only computed where the crop reads it: at 1080p the crop window
+ * is on average a fifth of the scaled image. Only the short-side resize and the label's random scale (a byte per
+ * pixel) run on the whole image. Each step is made per-pixel identical to its whole-image call:
  * <ul>
+ *   <li>Random scale: OpenCV's float bilinear resize is separable, and each output row depends on two source rows
+ *       resized horizontally; {@link #scaleRegion} has OpenCV resize just the source rows needed horizontally and
+ *       does the vertical blend for the region in Java, with OpenCV's coefficients and float arithmetic.</li>
  *   <li>Rotation: {@code cv::warpAffine} inverts the matrix, turns it into fixed-point source coordinates and weights
  *       per destination pixel (rounding {@code m·x} at the absolute column {@code x}), and hands those tables to
  *       {@code cv::remap}. {@link #affineMaps} builds the same tables for the window's pixels only, and remap runs on
@@ -152,7 +155,7 @@ final class PooledTrainChain {
                     resize(label, shortLabel, size, 0, 0, INTER_NEAREST);
                 }
             }
-            // RandScale, on the whole image: a partial resize would not reproduce OpenCV's arithmetic.
+            // RandScale: the label on the whole image; the image only where the crop reads it (scaleRegion, below).
             double s = randScale.scaleFor(random.nextDouble());
             int[] scaled = RandScale.outputSize(wh[0], wh[1], s);
             int w = scaled[0];
@@ -160,7 +163,6 @@ final class PooledTrainChain {
             Mat scaledImage = views.add(ws.view(Workspace.IMAGE_B, h, w, CV_32FC3));
             Mat scaledLabel = views.add(ws.view(Workspace.LABEL_B, h, w, CV_8UC1));
             try (Size empty = new Size(0, 0)) {
-                resize(shortImage, scaledImage, empty, s, s, INTER_LINEAR);
                 resize(shortLabel, scaledLabel, empty, s, s, INTER_NEAREST);
             }
             // The remaining draws, in upstream's order; the crop offsets are drawn over the padded size.
@@ -194,9 +196,10 @@ final class PooledTrainChain {
                     int by1 = Math.min(y1 + BLUR_REACH, h);
                     Mat band;
                     if (rotate) {
-                        band = rotated(views, ws, scaledImage, inverse, bx0, by0, bx1, by1, false, Workspace.BAND,
+                        band = rotated(views, ws, shortImage, s, scaledImage, inverse, bx0, by0, bx1, by1,
                                 meanColour);
                     } else {
+                        scaleRegion(views, ws, shortImage, s, scaledImage, bx0, by0, bx1, by1);
                         try (Rect r = new Rect(bx0, by0, bx1 - bx0, by1 - by0)) {
                             band = views.add(new Mat(scaledImage, r));
                         }
@@ -209,10 +212,11 @@ final class PooledTrainChain {
                     pixelsX = bx0;
                     pixelsY = by0;
                 } else if (rotate) {
-                    pixels = rotated(views, ws, scaledImage, inverse, x0, y0, x1, y1, false, Workspace.BAND,
-                            meanColour);
+                    pixels = rotated(views, ws, shortImage, s, scaledImage, inverse, x0, y0, x1, y1, meanColour);
                     pixelsX = x0;
                     pixelsY = y0;
+                } else {
+                    scaleRegion(views, ws, shortImage, s, scaledImage, x0, y0, x1, y1);
                 }
             }
             Mat ids = scaledLabel;
@@ -220,8 +224,7 @@ final class PooledTrainChain {
             int idsY = 0;
             if (rotate) {
                 try (Scalar ignore = new Scalar(ignoreLabel)) {
-                    ids = rotated(views, ws, scaledLabel, inverse, x0, y0, x1, y1, true, Workspace.BAND_LABEL,
-                            ignore);
+                    ids = rotatedLabel(views, ws, scaledLabel, inverse, x0, y0, x1, y1, ignore);
                 }
                 idsX = x0;
                 idsY = y0;
@@ -240,34 +243,122 @@ final class PooledTrainChain {
     }
 
     /**
-     * The part {@code [x0, x1) × [y0, y1)} of {@code cv::warpAffine(src, dst, M, src size, interpolation,
-     * BORDER_CONSTANT, border)} for the forward matrix whose inverse is given, computed alone.
+     * The part {@code [x0, x1) × [y0, y1)} of {@code cv::warpAffine(scaled, dst, M, scaled size, INTER_LINEAR,
+     * BORDER_CONSTANT, border)} for the forward matrix whose inverse is given, computed alone; the scaled image is
+     * first computed where the remap tables read it.
+     *
+     * @param source the image before the random scale
+     * @param scaled a full-size view of the scaled image's buffer, filled here where needed
      */
-    private static Mat rotated(Views views, Workspace ws, Mat src, double[] inverse, int x0, int y0, int x1, int y1,
-            boolean nearest, int buffer, Scalar border) {
+    private static Mat rotated(Views views, Workspace ws, Mat source, double s, Mat scaled, double[] inverse, int x0,
+            int y0, int x1, int y1, Scalar border) {
         int rows = y1 - y0;
         int cols = x1 - x0;
         int n = rows * cols;
         short[] xy = ws.xy(2 * n);
-        short[] alpha = nearest ? null : ws.alpha(n);
+        short[] alpha = ws.alpha(n);
         affineMaps(inverse, x0, y0, cols, rows, ws.deltas(2 * cols), xy, alpha);
-        Mat dst = views.add(ws.view(buffer, rows, cols, src.type()));
-        Mat mapXy = views.add(ws.view(Workspace.MAP_XY, rows, cols, CV_16SC2));
-        try (ShortPointer p = new ShortPointer(mapXy.data())) {
-            p.put(xy, 0, 2 * n);
+        // Bilinear taps read (sx, sy) to (sx + 1, sy + 1); those inside the image bound what must be scaled.
+        int minX = Integer.MAX_VALUE;
+        int minY = Integer.MAX_VALUE;
+        int maxX = Integer.MIN_VALUE;
+        int maxY = Integer.MIN_VALUE;
+        for (int k = 0; k < 2 * n; k += 2) {
+            minX = Math.min(minX, xy[k]);
+            maxX = Math.max(maxX, xy[k]);
+            minY = Math.min(minY, xy[k + 1]);
+            maxY = Math.max(maxY, xy[k + 1]);
         }
-        if (nearest) {
-            try (Mat none = new Mat()) {
-                remap(src, dst, mapXy, none, INTER_NEAREST, BORDER_CONSTANT, border);
-            }
-        } else {
-            Mat mapAlpha = views.add(ws.view(Workspace.MAP_ALPHA, rows, cols, CV_16UC1));
-            try (ShortPointer p = new ShortPointer(mapAlpha.data())) {
-                p.put(alpha, 0, n);
-            }
-            remap(src, dst, mapXy, mapAlpha, INTER_LINEAR, BORDER_CONSTANT, border);
+        scaleRegion(views, ws, source, s, scaled, Math.max(minX, 0), Math.max(minY, 0),
+                Math.min(maxX + 2, scaled.cols()), Math.min(maxY + 2, scaled.rows()));
+        Mat dst = views.add(ws.view(Workspace.BAND, rows, cols, CV_32FC3));
+        Mat mapXy = views.add(ws.view(Workspace.MAP_XY, rows, cols, CV_16SC2));
+        Mat mapAlpha = views.add(ws.view(Workspace.MAP_ALPHA, rows, cols, CV_16UC1));
+        try (ShortPointer p = new ShortPointer(mapXy.data()); ShortPointer q = new ShortPointer(mapAlpha.data())) {
+            p.put(xy, 0, 2 * n);
+            q.put(alpha, 0, n);
+        }
+        remap(scaled, dst, mapXy, mapAlpha, INTER_LINEAR, BORDER_CONSTANT, border);
+        return dst;
+    }
+
+    /** As {@link #rotated}, nearest-neighbour, for the label (scaled whole: a byte per pixel is cheap). */
+    private static Mat rotatedLabel(Views views, Workspace ws, Mat scaled, double[] inverse, int x0, int y0, int x1,
+            int y1, Scalar border) {
+        int rows = y1 - y0;
+        int cols = x1 - x0;
+        int n = rows * cols;
+        short[] xy = ws.xy(2 * n);
+        affineMaps(inverse, x0, y0, cols, rows, ws.deltas(2 * cols), xy, null);
+        Mat dst = views.add(ws.view(Workspace.BAND_LABEL, rows, cols, CV_8UC1));
+        Mat mapXy = views.add(ws.view(Workspace.MAP_XY, rows, cols, CV_16SC2));
+        try (ShortPointer p = new ShortPointer(mapXy.data()); Mat none = new Mat()) {
+            p.put(xy, 0, 2 * n);
+            remap(scaled, dst, mapXy, none, INTER_NEAREST, BORDER_CONSTANT, border);
         }
         return dst;
+    }
+
+    /**
+     * Computes {@code cv::resize(source, scaled, (0, 0), s, s, INTER_LINEAR)} inside {@code [x0, x1) × [y0, y1)} of
+     * {@code scaled} only, identically. OpenCV's float bilinear resize is separable: each output row is
+     * {@code H[sy]·β0 + H[sy+1]·β1} in single precision, where {@code H} is a source row resized horizontally and
+     * {@code sy}, {@code β} come from the row alone. OpenCV computes {@code H} for the source rows needed (a resize of
+     * those full-width rows with {@code fy = 1}: same horizontal tables, and rows passed through as
+     * {@code H·1 + H'·0}), and Java the vertical step for the region. Where OpenCV's resize would not take that path
+     * (same size: a copy; an integer inverse scale: area averaging), the whole image is resized.
+     */
+    private static void scaleRegion(Views views, Workspace ws, Mat source, double s, Mat scaled, int x0, int y0,
+            int x1, int y1) {
+        int srcW = source.cols();
+        int srcH = source.rows();
+        int w = scaled.cols();
+        double inverseScale = 1.0 / s;
+        double rounded = Math.rint(inverseScale);
+        if (w == srcW && scaled.rows() == srcH || Math.abs(inverseScale - rounded) < Math.ulp(1.0)) {
+            try (Size empty = new Size(0, 0)) {
+                resize(source, scaled, empty, s, s, INTER_LINEAR);
+            }
+            return;
+        }
+        if (x0 >= x1 || y0 >= y1) {
+            return;
+        }
+        int firstRow = clamp(sourceRow(y0, inverseScale), srcH);
+        int lastRow = clamp(sourceRow(y1 - 1, inverseScale) + 1, srcH);
+        Mat rows = views.add(ws.view(Workspace.SCALED_ROWS, lastRow - firstRow + 1, w, CV_32FC3));
+        try (Mat sourceRows = source.rowRange(firstRow, lastRow + 1); Size empty = new Size(0, 0)) {
+            resize(sourceRows, rows, empty, s, 1, INTER_LINEAR);
+        }
+        int length = (x1 - x0) * 3;
+        float[] upper = ws.floats(0, length);
+        float[] lower = ws.floats(1, length);
+        float[] out = ws.floats(2, length);
+        FloatBuffer h = rows.createBuffer();
+        FloatBuffer dst = scaled.createBuffer();
+        for (int y = y0; y < y1; y++) {
+            // cv::resize's vertical coefficients, in its float arithmetic
+            float fy = (float) ((y + 0.5) * inverseScale - 0.5);
+            int sy = (int) Math.floor(fy);
+            fy -= sy;
+            float b0 = 1.f - fy;
+            float b1 = fy;
+            h.get(((clamp(sy, srcH) - firstRow) * w + x0) * 3, upper, 0, length);
+            h.get(((clamp(sy + 1, srcH) - firstRow) * w + x0) * 3, lower, 0, length);
+            for (int k = 0; k < length; k++) {
+                out[k] = upper[k] * b0 + lower[k] * b1;
+            }
+            dst.put((y * w + x0) * 3, out, 0, length);
+        }
+    }
+
+    /** The first of the two source rows {@code cv::resize} blends into output row {@code y} (before clamping). */
+    private static int sourceRow(int y, double inverseScale) {
+        return (int) Math.floor((float) ((y + 0.5) * inverseScale - 0.5));
+    }
+
+    private static int clamp(int row, int rows) {
+        return Math.max(0, Math.min(row, rows - 1));
     }
 
     /**

@@ -29,7 +29,9 @@ final class Workspace implements AutoCloseable {
     /** Buffer ids: remap tables (source coordinates, interpolation weights). */
     static final int MAP_XY = 7;
     static final int MAP_ALPHA = 8;
-    private static final int BUFFERS = 9;
+    /** Buffer id: source rows resized horizontally, for the scaled image's region. */
+    static final int SCALED_ROWS = 9;
+    private static final int BUFFERS = 10;
 
     private final SampleReader.Buffers decoded = new SampleReader.Buffers();
     private final Mat[] storage = new Mat[BUFFERS];
@@ -38,6 +40,7 @@ final class Workspace implements AutoCloseable {
     private short[] xy = new short[0];
     private short[] alpha = new short[0];
     private byte[] cropLabels = new byte[0];
+    private final float[][] floats = {new float[0], new float[0], new float[0]};
 
     Workspace() {
         for (int i = 0; i < BUFFERS; i++) {
@@ -96,6 +99,14 @@ final class Workspace implements AutoCloseable {
             alpha = new short[length];
         }
         return alpha;
+    }
+
+    /** Java scratch array {@code slot} (0..2) of at least {@code length} floats, reused. */
+    float[] floats(int slot, int length) {
+        if (floats[slot].length < length) {
+            floats[slot] = new float[length];
+        }
+        return floats[slot];
     }
 
     /** A Java array of at least {@code length} bytes for a crop's 8-bit labels before they are widened, reused. */
