@@ -60,10 +60,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Pipeline.</b> A fixed pool of worker threads decodes and transforms samples, one task per sample; OpenCV
  * releases the JVM while it works, so workers run in parallel. In train mode each worker runs MSeg's train chain in its
- * own reusable buffers (bit-identical to {@link TransformChain#train}; fresh 100 MB Mats per step would spend more time
- * in page faults than in OpenCV) and copies the crop window straight into the batch arrays at the sample's offset,
- * normalising and converting labels on the way (the arithmetic of {@link Normalize} and {@link LabelLookup}). In val
- * mode it runs {@link TransformChain#val} (center crop). Each worker keeps its buffers, sized for the largest scaled
+ * own reusable buffers (bit-identical to {@link TransformChain#train}, computing the scaled, rotated and blurred image
+ * only where the crop reads it; fresh 100 MB Mats per step would spend more time in page faults than in OpenCV) and
+ * copies the crop window straight into the batch arrays at the sample's offset, normalising and converting labels on
+ * the way (the arithmetic of {@link Normalize} and {@link LabelLookup}). In val mode it runs {@link TransformChain#val}
+ * (center crop). Labels are 8-bit, or unsigned 16-bit ({@link Batch#wideLabels()}, ignore 65535) when the training
+ * taxonomy has more than 255 classes (the naive one). Each worker keeps its buffers, sized for the largest scaled
  * image it has seen (about 220 MB for 1080p at scale 2), until the loader is closed. At most {@code prefetch} batches
  * are planned and not yet returned by {@link #next()}, whatever the dataset sizes, so memory stays bounded when the
  * consumer is slower than the workers.
