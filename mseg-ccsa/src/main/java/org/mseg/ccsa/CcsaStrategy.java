@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.mseg.api.ConfigException;
 import org.mseg.api.train.TrainingStrategy;
 import org.mseg.hrnet.engine.DatasetSlice;
 import org.mseg.hrnet.engine.GraphTrainingStrategy;
@@ -21,6 +22,7 @@ import org.tensorflow.Result;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
 
 /**
  * {@code --strategy ccsa}: MSeg's CCSA baseline on the TensorFlow engine.
@@ -106,6 +108,11 @@ public final class CcsaStrategy implements TrainingStrategy, GraphTrainingStrate
     @Override
     public StepProgram build(StrategyContext context) {
         Ops tf = context.tf();
+        if (context.labels().type() != TUint8.class) {
+            throw new ConfigException("CCSA samples its pixel pairs from 8-bit labels, so it cannot train a taxonomy"
+                    + " of more than 255 classes (use_naive_taxonomy: True). Train CCSA in the universal taxonomy, as"
+                    + " MSeg's CCSA baseline does.");
+        }
         List<DatasetSlice> slices = context.slices();
         if (slices.size() < 2) {
             LOG.warn("CCSA with a single dataset ({}): no cross-domain pairs exist, the contrastive loss stays 0",

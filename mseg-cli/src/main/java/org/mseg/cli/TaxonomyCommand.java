@@ -132,24 +132,24 @@ final class TaxonomyCommand {
                             : sources(src, s));
                 }
                 for (int i = 0; i < src.numClasses(); i++) {
-                    unused += m.apply(i) == TaxonomyDefinition.IGNORE_ID ? 1 : 0;
+                    unused += m.apply(i) == m.ignoreId() ? 1 : 0;
                 }
                 t.print(out);
                 out.printf("%n%d of %d %s classes feed no %s class (their probability is dropped).%n", unused,
                         src.numClasses(), src.name(), dst.name());
             } else {
                 out.printf("%s (%d classes) -> %s (%d classes); %d -> %d%n%n", src.name(), src.numClasses(),
-                        dst.name(), dst.numClasses(), TaxonomyDefinition.IGNORE_ID, TaxonomyDefinition.IGNORE_ID);
+                        dst.name(), dst.numClasses(), TaxonomyDefinition.IGNORE_ID, m.ignoreId());
                 TextTable t = new TextTable("ID", src.name().toUpperCase(java.util.Locale.ROOT), "->",
                         dst.name().toUpperCase(java.util.Locale.ROOT));
                 int ignored = 0;
                 for (int i = 0; i < src.numClasses(); i++) {
                     int v = m.apply(i);
-                    ignored += v == TaxonomyDefinition.IGNORE_ID ? 1 : 0;
-                    t.row(i, src.classNames().get(i), "->", label(dst, v));
+                    ignored += v == m.ignoreId() ? 1 : 0;
+                    t.row(i, src.classNames().get(i), "->", label(dst, v, m.ignoreId()));
                 }
                 t.print(out);
-                out.printf("%n%d of %d classes map to ignore (255).%n", ignored, src.numClasses());
+                out.printf("%n%d of %d classes map to ignore (%d).%n", ignored, src.numClasses(), m.ignoreId());
             }
             out.flush();
             return MsegCommand.OK;
@@ -201,7 +201,7 @@ final class TaxonomyCommand {
             List<Integer> toNaive = new ArrayList<>();
             for (int i = 0; i < d.numClasses(); i++) {
                 int v = naive.apply(i);
-                toNaive.add(v == TaxonomyDefinition.IGNORE_ID ? null : v);
+                toNaive.add(v == naive.ignoreId() ? null : v);
             }
             entry.put("toNaive", toNaive);
             datasets.put(d.name(), entry);
@@ -240,11 +240,11 @@ final class TaxonomyCommand {
     }
 
     private static String universalLabel(TaxonomyConverter c, int id) {
-        return label(c.universal(), id);
+        return label(c.universal(), id, TaxonomyDefinition.IGNORE_ID);
     }
 
-    private static String label(TaxonomyDefinition t, int id) {
-        return id == TaxonomyDefinition.IGNORE_ID ? "255 (ignore)" : id + " " + t.classNames().get(id);
+    private static String label(TaxonomyDefinition t, int id, int ignoreId) {
+        return id == ignoreId ? ignoreId + " (ignore)" : id + " " + t.classNames().get(id);
     }
 
     private static String sources(TaxonomyDefinition t, List<Integer> ids) {

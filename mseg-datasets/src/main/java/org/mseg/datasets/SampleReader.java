@@ -2,12 +2,17 @@ package org.mseg.datasets;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -130,11 +135,12 @@ public final class SampleReader {
     }
 
     /**
-     * Reads an entry like {@link #read(SplitEntry)}, with the same checks and messages, into reusable buffers: OpenCV
-     * keeps a Mat's storage when the next image has the same size and type, so a reader in a loop (a loader's worker)
-     * avoids fresh native allocations of the converted images, and their page faults, per image (only the 8-bit
-     * decoding buffers are new each time). Afterwards {@link Buffers#image()} holds the
-     * RGB {@code CV_32FC3} image (0..255) and {@link Buffers#label()} the label.
+     * Reads an entry like {@link #read(SplitEntry)}, with the same checks and messages, into reusable buffers: the
+     * files are read into a reused byte buffer and decoded with {@code imdecode} into reused Mats (same decoder, same
+     * pixels as {@code imread}), and OpenCV keeps a Mat's storage when the next image has the same size and type. A
+     * reader in a loop (a loader's worker) thus makes no native allocation per image, and none of their page faults,
+     * which on a virtual machine cost about as much as decoding. Afterwards {@link Buffers#image()} holds the RGB
+     * {@code CV_32FC3} image (0..255) and {@link Buffers#label()} the label.
      *
      * @throws DatasetException as {@link #read(SplitEntry)}; the buffers' contents are then undefined
      */
@@ -143,19 +149,17 @@ public final class SampleReader {
                 + ": the split is unlabeled (image paths only), so it cannot be used for training or evaluation."
                 + " Choose a labeled split."));
         Path imagePath = existing(entry, entry.imagePath(), "image");
-        try (Mat bgr = imread(imagePath.toString(), IMREAD_COLOR)) {
-            if (bgr.empty()) {
-                throw new DatasetException(where(entry) + ": cannot decode image " + imagePath + ". It is not a"
-                        + " readable JPEG/PNG; re-download or re-extract it.");
-            }
-            cvtColor(bgr, buffers.rgb, COLOR_BGR2RGB);
+        if (!decode(entry, imagePath, IMREAD_COLOR, buffers, buffers.bgr)) {
+            throw new DatasetException(where(entry) + ": cannot decode image " + imagePath + ". It is not a"
+                    + " readable JPEG/PNG; re-download or re-extract it.");
         }
+        cvtColor(buffers.bgr, buffers.rgb, COLOR_BGR2RGB);
         buffers.rgb.convertTo(buffers.image, CV_32F);
         Path path = existing(entry, labelPath, "label");
-        try (Mat label = imread(path.toString(), IMREAD_UNCHANGED)) {
-            checkLabel(entry, path, label);
-            label.copyTo(buffers.label);
+        if (!decode(entry, path, IMREAD_UNCHANGED, buffers, buffers.label)) {
+            buffers.label.release();
         }
+        checkLabel(entry, path, buffers.label);
         if (buffers.label.rows() != buffers.image.rows() || buffers.label.cols() != buffers.image.cols()) {
             throw new DatasetException(where(entry) + ": image " + imagePath + " is " + buffers.image.cols() + "x"
                     + buffers.image.rows() + " but label " + path + " is " + buffers.label.cols() + "x"
@@ -164,8 +168,39 @@ public final class SampleReader {
         }
     }
 
+    /** Decodes a file into {@code dst} through the buffers' file bytes; false if it is empty or not decodable. */
+    private boolean decode(SplitEntry entry, Path path, int flags, Buffers buffers, Mat dst) {
+        int size;
+        try (FileChannel channel = FileChannel.open(path)) {
+            long length = channel.size();
+            if (length > Integer.MAX_VALUE - 64) {
+                throw new DatasetException(where(entry) + ": " + path + " is " + length + " bytes, too large for an"
+                        + " image; check the list points at image files.");
+            }
+            buffers.reserveFile(length + 1);
+            ByteBuffer bytes = buffers.file.data().capacity(buffers.fileCapacity).asByteBuffer();
+            // One byte more than the file: reading stops at the end even if the file grew meanwhile.
+            while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+                // read until the end of the file
+            }
+            size = bytes.position();
+        } catch (IOException e) {
+            throw new DatasetException(where(entry) + ": cannot read " + path + " (" + e.getMessage() + "). Check"
+                    + " its permissions and the disk.", e);
+        }
+        if (size == 0) {
+            return false;
+        }
+        try (Mat encoded = new Mat(1, size, CV_8UC1, buffers.file.data()); Mat decoded = imdecode(encoded, flags, dst)) {
+            return !decoded.empty();
+        }
+    }
+
     /** Reusable decoding buffers for {@link #readInto}; owned by one thread at a time and closed by their owner. */
     public static final class Buffers implements AutoCloseable {
+        private Mat file = new Mat();
+        private long fileCapacity;
+        private final Mat bgr = new Mat();
         private final Mat rgb = new Mat();
         private final Mat image = new Mat();
         private final Mat label = new Mat();
@@ -184,9 +219,21 @@ public final class SampleReader {
             return label;
         }
 
+        /** Makes the file buffer hold at least {@code bytes}, growing it by half again to settle after a few files. */
+        private void reserveFile(long bytes) {
+            if (bytes > fileCapacity) {
+                long grown = Math.min(Math.max(bytes, fileCapacity + fileCapacity / 2), Integer.MAX_VALUE - 64);
+                file.close();
+                file = new Mat(1, (int) grown, CV_8UC1);
+                fileCapacity = grown;
+            }
+        }
+
         /** Releases the storage. */
         @Override
         public void close() {
+            file.close();
+            bgr.close();
             rgb.close();
             image.close();
             label.close();

@@ -165,7 +165,9 @@ public final class TaxonomyConverter {
         return cache.computeIfAbsent("n:" + dataset, k -> {
             TaxonomyDefinition d = taxonomy(dataset);
             Map<String, Integer> naiveIds = naiveIds();
-            int[] table = ignoreTable(Math.max(256, d.numClasses()));
+            // Naive ids run to 314, so 255 is a class there and ignore is the wide ignore id.
+            int[] table = new int[Math.max(256, d.numClasses())];
+            Arrays.fill(table, TaxonomyMapping.ignoreIdOf(naive()));
             for (int i = 0; i < d.numClasses(); i++) {
                 Integer id = naiveIds.get(NaiveTaxonomy.key(d.classNames().get(i)));
                 if (id != null) {

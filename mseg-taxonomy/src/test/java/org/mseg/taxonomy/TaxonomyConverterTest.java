@@ -199,6 +199,21 @@ class TaxonomyConverterTest {
     }
 
     @Test
+    void naiveMappingsKeepClass255AndIgnoreAt65535() {
+        // IDD's autorickshaw is naive class 255 (upstream 256): a class, not ignore, so ignore moves to 65535.
+        TaxonomyMapping idd = converter.toNaive("idd-39");
+        assertEquals(255, idd.apply(id("idd-39", "autorickshaw")));
+        assertEquals(TaxonomyMapping.WIDE_IGNORE_ID, idd.ignoreId());
+        assertEquals(TaxonomyMapping.WIDE_IGNORE_ID, idd.apply(255));
+        assertEquals(TaxonomyMapping.WIDE_IGNORE_ID, idd.apply(200), "ids beyond the dataset's classes");
+        short[] lut = idd.toShortLut();
+        assertEquals(255, lut[id("idd-39", "autorickshaw")] & 0xffff);
+        assertEquals(0xFFFF, lut[255] & 0xffff);
+        assertThrows(IllegalStateException.class, idd::toByteLut);
+        assertEquals(TaxonomyDefinition.IGNORE_ID, converter.toUniversal("idd-39").ignoreId());
+    }
+
+    @Test
     void naiveToTestMatchesLowerCasedNames() {
         TaxonomyMapping m = converter.naiveToTest("camvid-11");
         int sky = converter.naive().idOf("sky");

@@ -22,6 +22,7 @@ final class DatasetStream {
     private final SampleReader reader;
     private final Path folder;
     private final byte[] lut;
+    private final short[] wideLut;
     private final long seed;
     private final Set<Integer> knownBad = ConcurrentHashMap.newKeySet();
     private final AtomicLong skipped = new AtomicLong();
@@ -29,10 +30,12 @@ final class DatasetStream {
     private int[] cachedPermutation;
 
     /**
-     * @param lut 256-entry label lookup to the training taxonomy, or {@code null} to keep the dataset's ids
+     * @param lut     256-entry label lookup to a training taxonomy of at most 255 classes, or {@code null} to keep
+     *                the dataset's ids (or when {@code wideLut} is given)
+     * @param wideLut 256-entry lookup to unsigned 16-bit ids of a wider taxonomy (the naive one), or {@code null}
      */
     DatasetStream(int index, String dataset, String split, int batchSize, SampleReader reader, Path folder,
-            byte[] lut, long seed) {
+            byte[] lut, short[] wideLut, long seed) {
         this.index = index;
         this.dataset = dataset;
         this.split = split;
@@ -40,6 +43,7 @@ final class DatasetStream {
         this.reader = reader;
         this.folder = folder;
         this.lut = lut;
+        this.wideLut = wideLut;
         this.seed = seed;
     }
 
@@ -66,6 +70,11 @@ final class DatasetStream {
     /** The lookup table to the training taxonomy, or {@code null}. Shared, never modified. */
     byte[] lut() {
         return lut;
+    }
+
+    /** The 16-bit lookup table to a taxonomy of more than 255 classes, or {@code null}. Shared, never modified. */
+    short[] wideLut() {
+        return wideLut;
     }
 
     int size() {

@@ -41,6 +41,7 @@ import org.mseg.datasets.transform.Normalize;
 import org.mseg.datasets.transform.Transform;
 import org.mseg.datasets.transform.TransformChain;
 import org.mseg.datasets.transform.TransformParams;
+import org.mseg.api.taxonomy.TaxonomyDefinition;
 import org.mseg.taxonomy.TaxonomyConverter;
 import org.mseg.taxonomy.TaxonomyMapping;
 import org.slf4j.Logger;
@@ -59,10 +60,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Pipeline.</b> A fixed pool of worker threads decodes and transforms samples, one task per sample; OpenCV
  * releases the JVM while it works, so workers run in parallel. In train mode each worker runs MSeg's train chain in its
- * own reusable buffers (bit-identical to {@link TransformChain#train}; fresh 100 MB Mats per step would spend more time
- * in page faults than in OpenCV) and copies the crop window straight into the batch arrays at the sample's offset,
- * normalising and converting labels on the way (the arithmetic of {@link Normalize} and {@link LabelLookup}). In val
- * mode it runs {@link TransformChain#val} (center crop). Each worker keeps its buffers, sized for the largest scaled
+ * own reusable buffers (bit-identical to {@link TransformChain#train}, computing the scaled, rotated and blurred image
+ * only where the crop reads it; fresh 100 MB Mats per step would spend more time in page faults than in OpenCV) and
+ * copies the crop window straight into the batch arrays at the sample's offset, normalising and converting labels on
+ * the way (the arithmetic of {@link Normalize} and {@link LabelLookup}). In val mode it runs {@link TransformChain#val}
+ * (center crop). Labels are 8-bit, or unsigned 16-bit ({@link Batch#wideLabels()}, ignore 65535) when the training
+ * taxonomy has more than 255 classes (the naive one). Each worker keeps its buffers, sized for the largest scaled
  * image it has seen (about 220 MB for 1080p at scale 2), until the loader is closed. At most {@code prefetch} batches
  * are planned and not yet returned by {@link #next()}, whatever the dataset sizes, so memory stays bounded when the
  * consumer is slower than the workers.
@@ -92,6 +95,8 @@ public final class MultiDatasetLoader implements AutoCloseable {
     private final int height;
     private final int width;
     private final int samplesPerBatch;
+    /** Labels are unsigned 16-bit: the training taxonomy has more than 255 classes. */
+    private final boolean wide;
     private final long seed;
     private final boolean skipBad;
     private final int prefetch;
@@ -126,6 +131,7 @@ public final class MultiDatasetLoader implements AutoCloseable {
         this.height = b.params.trainH();
         this.width = b.params.trainW();
         this.samplesPerBatch = streams.stream().mapToInt(DatasetStream::batchSize).sum();
+        this.wide = streams.get(0).wideLut() != null;
         this.seed = seed;
         this.skipBad = b.skipBad;
         this.prefetch = b.prefetch;
@@ -198,14 +204,15 @@ public final class MultiDatasetLoader implements AutoCloseable {
         }
         planned.removeFirst();
         plan();
-        return new Batch(head.index, height, width, head.images, head.labels, head.parts, head.stateAfter);
+        return new Batch(head.index, height, width, head.images, head.labels, head.wideLabels, head.parts,
+                head.stateAfter);
     }
 
     /** Plans the next batch: fixes the stream positions of its slots and hands them to the workers. */
     private void plan() {
         List<Batch.Part> parts = new ArrayList<>(streams.size());
         List<Slot> slots = new ArrayList<>(samplesPerBatch);
-        PendingBatch batch = new PendingBatch(nextIndex++, samplesPerBatch, height, width);
+        PendingBatch batch = new PendingBatch(nextIndex++, samplesPerBatch, height, width, wide);
         int offset = 0;
         List<LoaderState.StreamPosition> after = new ArrayList<>(streams.size());
         for (int i = 0; i < streams.size(); i++) {
@@ -290,8 +297,13 @@ public final class MultiDatasetLoader implements AutoCloseable {
             }
             peakOpenSamples.accumulateAndGet(openSamples.incrementAndGet(), Math::max);
             try {
-                trainChain.apply(ws.decoded().image(), ws.decoded().label(), random, ws, slot.batch.images,
-                        slot.batch.labels, slot.offset, s.lut());
+                if (wide) {
+                    trainChain.applyWide(ws.decoded().image(), ws.decoded().label(), random, ws, slot.batch.images,
+                            slot.batch.wideLabels, slot.offset, s.wideLut());
+                } else {
+                    trainChain.apply(ws.decoded().image(), ws.decoded().label(), random, ws, slot.batch.images,
+                            slot.batch.labels, slot.offset, s.lut());
+                }
             } catch (RuntimeException e) {
                 throw transformFailure(s, listIndex, e);
             } finally {
@@ -310,7 +322,7 @@ public final class MultiDatasetLoader implements AutoCloseable {
             for (Transform step : steps) {
                 step.apply(sample, random);
             }
-            copy(sample, slot.batch, slot.offset, s.lut());
+            copy(sample, slot.batch, slot.offset, s);
         } catch (RuntimeException e) {
             throw transformFailure(s, listIndex, e);
         } finally {
@@ -336,7 +348,7 @@ public final class MultiDatasetLoader implements AutoCloseable {
                 + "' failed: " + e.getMessage(), e);
     }
 
-    private void copy(Sample sample, PendingBatch batch, int offset, byte[] lut) {
+    private void copy(Sample sample, PendingBatch batch, int offset, DatasetStream stream) {
         Mat image = sample.image();
         Mat label = sample.label();
         if (image.rows() != height || image.cols() != width || image.type() != CV_32FC3
@@ -353,12 +365,18 @@ public final class MultiDatasetLoader implements AutoCloseable {
         } else {
             copyImage(image, batch.images, offset * pixels * 3, pixels * 3);
         }
+        // Wide labels: the crop's 8-bit ids first, then through the 16-bit table (the val path; not hot).
+        byte[] bytes = wide ? new byte[pixels] : batch.labels;
+        int start = wide ? 0 : offset * pixels;
         if (!label.isContinuous()) {
             try (Mat dense = label.clone()) {
-                copyLabel(dense, batch.labels, offset * pixels, pixels, lut);
+                copyLabel(dense, bytes, start, pixels, stream.lut());
             }
         } else {
-            copyLabel(label, batch.labels, offset * pixels, pixels, lut);
+            copyLabel(label, bytes, start, pixels, stream.lut());
+        }
+        if (wide) {
+            PooledTrainChain.widen(bytes, 0, batch.wideLabels, offset * pixels, pixels, stream.wideLut());
         }
     }
 
@@ -422,16 +440,18 @@ public final class MultiDatasetLoader implements AutoCloseable {
         final long index;
         final float[] images;
         final byte[] labels;
+        final short[] wideLabels;
         final AtomicInteger remaining;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         List<Batch.Part> parts;
         LoaderState stateAfter;
 
-        PendingBatch(long index, int samples, int height, int width) {
+        PendingBatch(long index, int samples, int height, int width, boolean wide) {
             this.index = index;
             int pixels = samples * height * width;
             this.images = new float[pixels * 3];
-            this.labels = new byte[pixels];
+            this.labels = new byte[wide ? 0 : pixels];
+            this.wideLabels = new short[wide ? pixels : 0];
             this.remaining = new AtomicInteger(samples);
         }
 
@@ -630,8 +650,11 @@ public final class MultiDatasetLoader implements AutoCloseable {
                             + "' is empty; the loader needs at least one sample per dataset.");
                 }
                 SampleReader reader = SampleReader.of(def, root, list, environment.taxonomies());
+                TaxonomyMapping mapping = mapping(conv, def);
+                boolean wideTarget = mapping != null && mapping.ignoreId() > TaxonomyDefinition.IGNORE_ID;
                 built.add(new DatasetStream(built.size(), def.name(), spec.split(), spec.batchSize(), reader,
-                        root.folderOf(def), lut(conv, def), effectiveSeed));
+                        root.folderOf(def), wideTarget ? null : lut(mapping, def),
+                        wideTarget ? mapping.toShortLut() : null, effectiveSeed));
             }
             long values = (long) built.stream().mapToInt(DatasetStream::batchSize).sum() * params.trainH()
                     * params.trainW() * 3;
@@ -645,12 +668,15 @@ public final class MultiDatasetLoader implements AutoCloseable {
             return new MultiDatasetLoader(this, built, effectiveSeed, epochs, positions, firstIndex);
         }
 
-        private byte[] lut(TaxonomyConverter conv, DatasetDefinition def) {
-            TaxonomyMapping mapping = switch (target) {
+        private TaxonomyMapping mapping(TaxonomyConverter conv, DatasetDefinition def) {
+            return switch (target) {
                 case UNIVERSAL -> conv.toUniversal(def.taxonomy());
                 case NAIVE -> conv.toNaive(def.taxonomy());
                 case OWN -> null;
             };
+        }
+
+        private byte[] lut(TaxonomyMapping mapping, DatasetDefinition def) {
             if (mapping == null) {
                 return null;
             }

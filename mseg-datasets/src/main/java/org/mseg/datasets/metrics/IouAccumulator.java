@@ -22,6 +22,8 @@ import java.util.Set;
  */
 public final class IouAccumulator {
     private static final int IGNORE = 255;
+    /** The ignore id of 16-bit label maps, for taxonomies of more than 255 classes. */
+    private static final int WIDE_IGNORE = 0xFFFF;
 
     private final int numClasses;
     private final long[] intersection;
@@ -29,13 +31,14 @@ public final class IouAccumulator {
     private final long[] target;
 
     /**
-     * @param numClasses number of evaluation classes {@code K}, 1..255 (ids are 8-bit and 255 means ignore)
-     * @throws IllegalArgumentException if {@code numClasses} is outside 1..255
+     * @param numClasses number of evaluation classes {@code K}: 1..255 for 8-bit label maps (255 means ignore), up
+     *                   to 65535 for 16-bit ones (65535 means ignore)
+     * @throws IllegalArgumentException if {@code numClasses} is outside 1..65535
      */
     public IouAccumulator(int numClasses) {
-        if (numClasses < 1 || numClasses > IGNORE) {
-            throw new IllegalArgumentException("8-bit label maps allow 1..255 classes (255 is ignore), got "
-                    + numClasses);
+        if (numClasses < 1 || numClasses > WIDE_IGNORE) {
+            throw new IllegalArgumentException("label maps allow 1..255 classes (8-bit, 255 is ignore) or up to 65535"
+                    + " (16-bit, 65535 is ignore), got " + numClasses);
         }
         this.numClasses = numClasses;
         this.intersection = new long[numClasses];
@@ -69,6 +72,9 @@ public final class IouAccumulator {
      * @throws IndexOutOfBoundsException if the range does not fit either array
      */
     public void add(byte[] prediction, byte[] target, int offset, int length) {
+        if (numClasses > IGNORE) {
+            throw new IllegalStateException(numClasses + " classes do not fit 8-bit label maps; add 16-bit ones");
+        }
         Objects.checkFromIndexSize(offset, length, prediction.length);
         Objects.checkFromIndexSize(offset, length, target.length);
         // Histograms over all 256 byte values: no branch on K in the hot loop, one fold at the end.
@@ -85,6 +91,47 @@ public final class IouAccumulator {
             pred[p]++;
             if (p == t) {
                 inter[p]++;
+            }
+        }
+        synchronized (this) {
+            for (int k = 0; k < numClasses; k++) {
+                intersection[k] += inter[k];
+                predicted[k] += pred[k];
+                this.target[k] += tgt[k];
+            }
+        }
+    }
+
+    /**
+     * Adds one 16-bit label-map pair (unsigned ids, 65535 = ignore, same length), for taxonomies of more than 255
+     * classes. Ids at or above {@code K} other than ignore are counted in no class, as in the 8-bit {@code add}.
+     *
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    public void add(short[] prediction, short[] target) {
+        Objects.requireNonNull(prediction, "prediction");
+        Objects.requireNonNull(target, "target");
+        if (prediction.length != target.length) {
+            throw new IllegalArgumentException("prediction has " + prediction.length + " pixels but target has "
+                    + target.length);
+        }
+        int[] inter = new int[numClasses];
+        int[] pred = new int[numClasses];
+        int[] tgt = new int[numClasses];
+        for (int i = 0; i < prediction.length; i++) {
+            int t = target[i] & 0xffff;
+            if (t == WIDE_IGNORE) {
+                continue;
+            }
+            int p = prediction[i] & 0xffff;
+            if (t < numClasses) {
+                tgt[t]++;
+            }
+            if (p < numClasses) {
+                pred[p]++;
+                if (p == t) {
+                    inter[p]++;
+                }
             }
         }
         synchronized (this) {

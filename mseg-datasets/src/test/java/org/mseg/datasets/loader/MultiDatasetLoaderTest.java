@@ -391,6 +391,58 @@ class MultiDatasetLoaderTest {
     }
 
     @Test
+    void naiveTargetGivesSixteenBitIdsAbove255WithWideIgnore() {
+        // SUN RGB-D comes last in the naive taxonomy's order, so its classes new to it get ids above 255. A 48x190
+        // sample uses all 37 SUN RGB-D classes.
+        fx.dataset(SUN, "SUNRGBD", 2, 48, 190, 37, Set.of());
+        TaxonomyMapping toNaive = LoaderFixture.CONVERTER.toNaive(SUN);
+        assertTrue(IntStream.range(0, 37).anyMatch(i -> toNaive.apply(i) > 255), "SUN RGB-D has naive ids > 255");
+        assertEquals(TaxonomyMapping.WIDE_IGNORE_ID, toNaive.apply(255));
+        try (MultiDatasetLoader loader = fx.builder().streams(List.of(new StreamSpec(SUN, "train", 1)))
+                .params(LoaderFixture.cropParams(48, 190)).train(false).target(LabelTarget.NAIVE).seed(5).build()) {
+            Batch b = loader.next();
+            assertTrue(b.wide());
+            assertEquals(0, b.labels().length, "no 8-bit labels beside the 16-bit ones");
+            int k = sampleIds(b)[0];
+            int above255 = 0;
+            for (int r = 0; r < 48; r++) {
+                for (int c = 0; c < 190; c++) {
+                    int own = LoaderFixture.labelValue(k, r, c, 37);
+                    int naive = b.wideLabels()[r * 190 + c] & 0xffff;
+                    assertEquals(own == 255 ? 65535 : toNaive.apply(own), naive, "pixel " + r + "," + c);
+                    above255 += naive > 255 && naive != 65535 ? 1 : 0;
+                }
+            }
+            assertTrue(above255 > 0, "some pixels carry naive ids above 255");
+        }
+    }
+
+    @Test
+    void naiveTrainCropsAreTheOwnIdCropsThroughTheSixteenBitTable() {
+        // Same seed, same crops: the train chain with naive targets equals the one keeping the dataset's ids, each
+        // label mapped to its naive id and ignore to 65535.
+        TransformParams params = LoaderFixture.trainParams();
+        List<StreamSpec> sun = List.of(new StreamSpec(SUN, "train", 3));
+        TaxonomyMapping toNaive = LoaderFixture.CONVERTER.toNaive(SUN);
+        try (MultiDatasetLoader own = fx.builder().streams(sun).params(params).target(LabelTarget.OWN).seed(3)
+                .threads(2).build();
+                MultiDatasetLoader naive = fx.builder().streams(sun).params(params).target(LabelTarget.NAIVE)
+                        .seed(3).threads(2).build()) {
+            for (int i = 0; i < 3; i++) {
+                Batch o = own.next();
+                Batch n = naive.next();
+                assertArrayEquals(o.images(), n.images());
+                assertTrue(n.wide());
+                short[] expected = new short[o.labels().length];
+                for (int p = 0; p < expected.length; p++) {
+                    expected[p] = (short) toNaive.apply(o.labels()[p] & 0xff);
+                }
+                assertArrayEquals(expected, n.wideLabels(), "labels of batch " + i);
+            }
+        }
+    }
+
+    @Test
     void configurationErrorsFailAtBuild() {
         assertThrows(ConfigException.class, () -> fx.builder().streams(List.of(new StreamSpec(CITY, "train", 1),
                 new StreamSpec(CITY, "train", 2))).params(LoaderFixture.trainParams()).build().close());

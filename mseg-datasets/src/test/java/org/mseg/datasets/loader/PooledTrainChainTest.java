@@ -27,27 +27,43 @@ class PooledTrainChainTest {
         return t;
     }
 
+    /** Short side 120 and an odd 57x83 crop, for samples large enough to have crop windows inside the image. */
+    private static final TransformParams LARGER = new TransformParams(120, 0.5, 2.0, -10, 10, 57, 83, 255);
+
     private static Sample sample() {
-        return new Sample(TestMats.image(30, 40, (r, c, ch) -> (r * 9 + c * 5 + ch * 60) % 256),
-                TestMats.label(30, 40, (r, c) -> (r + c) % 11 == 0 ? 255 : (r / 3 + c / 4) % 19));
+        return sample(30, 40);
+    }
+
+    /**
+     * A sample with integer pixel values like a decoded photo, varying at every pixel so that any difference in
+     * interpolation or blur arithmetic shows, and labels in blocks with scattered ignore pixels.
+     */
+    private static Sample sample(int rows, int cols) {
+        return new Sample(TestMats.image(rows, cols, (r, c, ch) -> (r * 9 + c * 5 + ch * 60 + (r * c * 7919) % 37) % 256),
+                TestMats.label(rows, cols, (r, c) -> (r + c) % 11 == 0 ? 255 : (r / 3 + c / 4) % 19));
     }
 
     /** Runs both chains with generators from the supplier and compares the crops bit for bit. */
     private static void assertSameCrop(Supplier<RandomGenerator> random, int batchOffset) {
-        int pixels = PARAMS.trainH() * PARAMS.trainW();
+        assertSameCrop(PARAMS, PooledTrainChainTest::sample, random, batchOffset);
+    }
+
+    private static void assertSameCrop(TransformParams params, Supplier<Sample> sample,
+            Supplier<RandomGenerator> random, int batchOffset) {
+        int pixels = params.trainH() * params.trainW();
         float[] images = new float[(batchOffset + 1) * pixels * 3];
         byte[] labels = new byte[(batchOffset + 1) * pixels];
         try (Workspace ws = new Workspace()) {
-            PooledTrainChain pooled = new PooledTrainChain(PARAMS);
+            PooledTrainChain pooled = new PooledTrainChain(params);
             // Twice through the same workspace: the second run reuses buffers holding the first run's data.
             for (int run = 0; run < 2; run++) {
-                try (Sample s = sample()) {
+                try (Sample s = sample.get()) {
                     pooled.apply(s.image(), s.label(), random.get(), ws, images, labels, batchOffset, LUT);
                 }
             }
         }
-        try (Sample s = sample()) {
-            TransformChain.train(PARAMS, Optional.of(new LabelLookup(LUT))).apply(s, random.get());
+        try (Sample s = sample.get()) {
+            TransformChain.train(params, Optional.of(new LabelLookup(LUT))).apply(s, random.get());
             float[] image = new float[pixels * 3];
             s.image().<FloatBuffer>createBuffer().get(image);
             byte[] label = new byte[pixels];
@@ -55,6 +71,37 @@ class PooledTrainChainTest {
             int start = batchOffset * pixels;
             assertArrayEquals(image, java.util.Arrays.copyOfRange(images, start * 3, start * 3 + pixels * 3));
             assertArrayEquals(label, java.util.Arrays.copyOfRange(labels, start, start + pixels));
+        }
+    }
+
+    /**
+     * Draws from a seed, except the two crop offsets, which are pinned to the smallest or largest value allowed: the
+     * window then touches the top or bottom and the left or right edge of the (flipped) image.
+     */
+    private static final class EdgeWindow implements RandomGenerator {
+        private final double[] doubles;
+        private final boolean[] largest;
+        private int nextDouble;
+        private int nextInt;
+
+        EdgeWindow(boolean bottom, boolean right, double... doubles) {
+            this.doubles = doubles;
+            this.largest = new boolean[] {bottom, right};
+        }
+
+        @Override
+        public double nextDouble() {
+            return doubles[nextDouble++];
+        }
+
+        @Override
+        public int nextInt(int origin, int bound) {
+            return largest[nextInt++] ? bound - 1 : origin;
+        }
+
+        @Override
+        public long nextLong() {
+            throw new AssertionError("unexpected nextLong()");
         }
     }
 
@@ -75,6 +122,62 @@ class PooledTrainChainTest {
         for (long seed = 0; seed < 25; seed++) {
             long s = seed;
             assertSameCrop(() -> new SplittableRandom(s), (int) (seed % 3));
+        }
+    }
+
+    @Test
+    void windowsInsideLargerImagesAgreeOverManySeeds() {
+        // 150x230 -> short side 120 -> 120x184, scaled 0.5-2: windows inside the image, bands not touching its edges.
+        for (long seed = 0; seed < 40; seed++) {
+            long s = seed;
+            assertSameCrop(LARGER, () -> sample(150, 230), () -> new SplittableRandom(s), (int) (seed % 2));
+        }
+    }
+
+    @Test
+    void shortSideAlreadyAtSizeAgreesOverManySeeds() {
+        // The short side is already 120, so the short-side resize is a copy and the decoded image is used as is.
+        for (long seed = 100; seed < 120; seed++) {
+            long s = seed;
+            assertSameCrop(LARGER, () -> sample(171, 120), () -> new SplittableRandom(s), 0);
+        }
+    }
+
+    @Test
+    void windowsAtEveryImageEdgeAgreeWithEachOptionalStep() {
+        // 150x230 -> 120x184, scaled 0.8 (96x147) and 1.895 (227x349); each combination of rotation, blur and flip,
+        // with the window pinned to every corner, so that bands meet the image edges and the rows' SIMD tails.
+        for (double u : new double[] {0.2, 0.93}) {
+            for (int steps = 0; steps < 8; steps++) {
+                double rotate = (steps & 1) != 0 ? 0.1 : 0.9;
+                double blur = (steps & 2) != 0 ? 0.1 : 0.9;
+                double flip = (steps & 4) != 0 ? 0.1 : 0.9;
+                for (int corner = 0; corner < 4; corner++) {
+                    boolean bottom = (corner & 1) != 0;
+                    boolean right = (corner & 2) != 0;
+                    assertSameCrop(LARGER, () -> sample(150, 230),
+                            () -> new EdgeWindow(bottom, right, u, rotate, 0.77, blur, flip), 0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void smallImagesNeedingPaddingAgreeAtEveryWindow() {
+        // 23x24 -> short side 32 -> 32x33, scaled 0.5 (16x16: padding 8 rows, 4 columns) and 0.545 (17x18: odd
+        // padding, 7 rows and 2 columns) before the 24x20 crop; every optional step, every window position.
+        for (double u : new double[] {0.0, 0.03}) {
+        for (int steps = 0; steps < 8; steps++) {
+            double rotate = (steps & 1) != 0 ? 0.1 : 0.9;
+            double blur = (steps & 2) != 0 ? 0.1 : 0.9;
+            double flip = (steps & 4) != 0 ? 0.1 : 0.9;
+            for (int corner = 0; corner < 4; corner++) {
+                boolean bottom = (corner & 1) != 0;
+                boolean right = (corner & 2) != 0;
+                assertSameCrop(PARAMS, () -> sample(23, 24),
+                        () -> new EdgeWindow(bottom, right, u, rotate, 0.4, blur, flip), 1);
+            }
+        }
         }
     }
 }

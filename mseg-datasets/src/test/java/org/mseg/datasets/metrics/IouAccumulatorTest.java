@@ -114,7 +114,7 @@ class IouAccumulatorTest {
         assertThrows(IllegalArgumentException.class, () -> acc.add(bytes(1), bytes(1, 2)));
         assertThrows(IndexOutOfBoundsException.class, () -> acc.add(bytes(1, 2), bytes(1, 2), 1, 2));
         assertThrows(IllegalArgumentException.class, () -> new IouAccumulator(0));
-        assertThrows(IllegalArgumentException.class, () -> new IouAccumulator(256));
+        assertThrows(IllegalArgumentException.class, () -> new IouAccumulator(65536));
     }
 
     @Test
@@ -172,5 +172,19 @@ class IouAccumulatorTest {
         assertArrayEquals(sequential.intersection(), shared.intersection());
         assertArrayEquals(sequential.union(), shared.union());
         assertArrayEquals(sequential.target(), shared.target());
+    }
+
+    @Test
+    void sixteenBitMapsCountClassesAbove255AndSkip65535() {
+        IouAccumulator acc = new IouAccumulator(315);
+        short[] target = {(short) 300, (short) 300, (short) 255, (short) 0xFFFF, (short) 7};
+        short[] prediction = {(short) 300, (short) 255, (short) 255, (short) 300, (short) 7};
+        acc.add(prediction, target);
+        assertEquals(1, acc.intersection()[300]);
+        assertEquals(2, acc.target()[300]);
+        assertEquals(1, acc.predicted()[300], "the ignored pixel's prediction is not counted");
+        assertEquals(1, acc.intersection()[255], "255 is a class in a 16-bit map");
+        assertEquals(2, acc.predicted()[255]);
+        assertThrows(IllegalStateException.class, () -> acc.add(new byte[1], new byte[1]));
     }
 }

@@ -26,7 +26,7 @@ public final class LoaderBatchSource implements BatchSource {
     public static StepBatch toStepBatch(Batch b) {
         List<DatasetSlice> slices = b.parts().stream()
                 .map(p -> new DatasetSlice(p.dataset(), p.offset(), p.count())).toList();
-        return new StepBatch(b.index(), b.height(), b.width(), b.images(), b.labels(), slices,
+        return new StepBatch(b.index(), b.height(), b.width(), b.images(), b.labels(), b.wideLabels(), slices,
                 b.stateAfter().toMap());
     }
 

@@ -7,7 +7,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TIntegral;
 
 /**
  * Pixel-wise cross-entropy with an ignore label, per dataset, as upstream MSeg computes it: every dataset's loss is the
@@ -37,11 +37,11 @@ public record SegmentationLoss(Operand<TFloat32> mean, Operand<TFloat32> dataset
      *
      * @param tf          where to build
      * @param logits      {@code [N, H, W, K]} float32 logits at label resolution
-     * @param labels      {@code [N, H, W]} uint8 labels
+     * @param labels      {@code [N, H, W]} labels, uint8 (or uint16 for taxonomies of more than 255 classes)
      * @param slices      which batch rows belong to which dataset (contiguous, covering all N rows)
-     * @param ignoreLabel label value that carries no loss (255)
+     * @param ignoreLabel label value that carries no loss (255; 65535 for uint16 labels)
      */
-    public static SegmentationLoss build(Ops tf, Operand<TFloat32> logits, Operand<TUint8> labels,
+    public static SegmentationLoss build(Ops tf, Operand<TFloat32> logits, Operand<? extends TIntegral> labels,
             List<DatasetSlice> slices, int ignoreLabel) {
         SparseCrossEntropyGradient.ensureRegistered();
         int rows = slices.stream().mapToInt(DatasetSlice::count).sum();

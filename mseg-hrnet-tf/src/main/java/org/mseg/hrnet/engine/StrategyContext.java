@@ -9,7 +9,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TIntegral;
 
 /** What a {@link GraphTrainingStrategy} gets to build its ops; see the contract there. */
 public interface StrategyContext {
@@ -26,8 +26,11 @@ public interface StrategyContext {
     /** Images placeholder {@code [N, H, W, 3]}, fed by the engine. */
     Placeholder<TFloat32> images();
 
-    /** Labels placeholder {@code [N, H, W]} (uint8, 255 = ignore), fed by the engine. */
-    Placeholder<TUint8> labels();
+    /**
+     * Labels placeholder {@code [N, H, W]}, fed by the engine: uint8 with 255 = ignore, or uint16 with 65535 = ignore
+     * for taxonomies of more than 255 classes.
+     */
+    Placeholder<? extends TIntegral> labels();
 
     /** The training forward pass over the whole batch (BN in training mode). */
     ModelOutputs forward();

@@ -23,7 +23,10 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint16;
 import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TIntegral;
+import org.tensorflow.types.family.TType;
 
 /**
  * The training state of one run, apart from the loop that drives it: the graph (model, loss, optimizer, strategy
@@ -43,7 +46,9 @@ public final class Trainer implements AutoCloseable {
     private final int cropWidth;
     private final PolyLrSchedule schedule;
     private final Placeholder<TFloat32> images;
-    private final Placeholder<TUint8> labels;
+    private final Placeholder<? extends TIntegral> labels;
+    /** Labels are uint16 (taxonomies of more than 255 classes), not uint8; set by an ignore label above 255. */
+    private final boolean wideLabels;
     private final SgdMomentum optimizer;
     private final StepProgram program;
     private final Map<Long, EvalPass> evalPasses = new LinkedHashMap<>();
@@ -51,7 +56,7 @@ public final class Trainer implements AutoCloseable {
     private boolean failed;
 
     /** An inference pass for one input size. */
-    private record EvalPass(Operand<TFloat32> input, Operand<TUint8> prediction) {
+    private record EvalPass(Operand<TFloat32> input, Operand<? extends TIntegral> prediction) {
     }
 
     private Trainer(Builder b) {
@@ -66,7 +71,8 @@ public final class Trainer implements AutoCloseable {
             this.model = b.model.apply(tf);
             this.images = tf.withName("images").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(rows, cropHeight, cropWidth, 3)));
-            this.labels = tf.withName("labels").placeholder(TUint8.class,
+            this.wideLabels = b.ignoreLabel > 255;
+            this.labels = tf.withName("labels").placeholder(labelType(),
                     Placeholder.shape(Shape.of(rows, cropHeight, cropWidth)));
             ModelOutputs forward = model.forward("train", images, true);
             SegmentationLoss loss = SegmentationLoss.build(tf, forward.logits(), labels, slices, b.ignoreLabel);
@@ -190,13 +196,21 @@ public final class Trainer implements AutoCloseable {
                     + batch.width() + " and slices " + batch.slices() + "; this trainer was built for "
                     + cropHeight + "x" + cropWidth + " and " + slices);
         }
+        if (batch.wide() != wideLabels) {
+            throw new IllegalArgumentException("batch " + batch.index() + " has " + (batch.wide() ? "16" : "8")
+                    + "-bit labels but this trainer was built for " + (wideLabels ? "16" : "8") + "-bit labels"
+                    + " (ignore label " + (wideLabels ? "above" : "at most") + " 255); a taxonomy of more than 255"
+                    + " classes needs 16-bit labels and ignore label 65535");
+        }
         double lr = schedule.rate(iteration);
         int n = batch.size();
         StepOutcome outcome;
+        Shape labelShape = Shape.of(n, cropHeight, cropWidth);
         try (TFloat32 img = TFloat32.tensorOf(Shape.of(n, cropHeight, cropWidth, 3),
                         DataBuffers.of(batch.images(), true, false));
-                TUint8 lab = TUint8.tensorOf(Shape.of(n, cropHeight, cropWidth),
-                        DataBuffers.of(batch.labels(), true, false));
+                TType lab = wideLabels
+                        ? TUint16.tensorOf(labelShape, DataBuffers.of(batch.wideLabels(), true, false))
+                        : TUint8.tensorOf(labelShape, DataBuffers.of(batch.labels(), true, false));
                 TFloat32 rate = TFloat32.scalarOf((float) lr)) {
             long done = iteration;
             StepContext context = new StepContext() {
@@ -246,8 +260,37 @@ public final class Trainer implements AutoCloseable {
      * @param n      number of images
      * @return {@code n·height·width} class ids as unsigned bytes
      * @throws IllegalArgumentException if the size was not declared with {@link Builder#evalSize}
+     * @throws IllegalStateException    if the labels are 16-bit (use {@link #predictWide})
      */
     public byte[] predict(float[] images, int n, int height, int width) {
+        if (wideLabels) {
+            throw new IllegalStateException("this trainer's taxonomy has more than 255 classes; use predictWide");
+        }
+        byte[] out = new byte[n * height * width];
+        predictInto(images, n, height, width, out, null);
+        return out;
+    }
+
+    /**
+     * As {@link #predict}, for a taxonomy of more than 255 classes (an ignore label above 255).
+     *
+     * @return {@code n·height·width} class ids as unsigned 16-bit values
+     * @throws IllegalStateException if the labels are 8-bit (use {@link #predict})
+     */
+    public short[] predictWide(float[] images, int n, int height, int width) {
+        if (!wideLabels) {
+            throw new IllegalStateException("this trainer's labels are 8-bit; use predict");
+        }
+        short[] out = new short[n * height * width];
+        predictInto(images, n, height, width, null, out);
+        return out;
+    }
+
+    private Class<? extends TIntegral> labelType() {
+        return wideLabels ? TUint16.class : TUint8.class;
+    }
+
+    private void predictInto(float[] images, int n, int height, int width, byte[] bytes, short[] shorts) {
         EvalPass pass = evalPasses.get(key(height, width));
         if (pass == null) {
             throw new IllegalArgumentException("no inference pass for " + height + "x" + width + "; declare it with"
@@ -255,9 +298,11 @@ public final class Trainer implements AutoCloseable {
         }
         try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, height, width, 3), DataBuffers.of(images, true, false));
                 Result r = session.runner().feed(pass.input(), in).fetch(pass.prediction()).run()) {
-            byte[] out = new byte[n * height * width];
-            ((TUint8) r.get(0)).asRawTensor().data().read(out);
-            return out;
+            if (shorts != null) {
+                r.get(0).asRawTensor().data().asShorts().read(shorts);
+            } else {
+                ((TUint8) r.get(0)).asRawTensor().data().read(bytes);
+            }
         }
     }
 
@@ -311,7 +356,8 @@ public final class Trainer implements AutoCloseable {
         Placeholder<TFloat32> in = tf.withName(name + "_images").placeholder(TFloat32.class,
                 Placeholder.shape(Shape.of(-1, height, width, 3)));
         ModelOutputs out = model.forward(name, in, false);
-        Operand<TUint8> prediction = tf.dtypes.cast(tf.math.argMax(out.logits(), tf.constant(3)), TUint8.class);
+        Operand<? extends TIntegral> prediction = tf.dtypes.cast(tf.math.argMax(out.logits(), tf.constant(3)),
+                labelType());
         evalPasses.put(k, new EvalPass(in, prediction));
     }
 
@@ -359,7 +405,7 @@ public final class Trainer implements AutoCloseable {
         }
 
         @Override
-        public Placeholder<TUint8> labels() {
+        public Placeholder<? extends TIntegral> labels() {
             return labels;
         }
 
@@ -490,7 +536,10 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
-        /** The label that carries no loss (default 255). */
+        /**
+         * The label that carries no loss (default 255). Above 255 (65535, {@code TaxonomyMapping.WIDE_IGNORE_ID}),
+         * labels are fed as uint16, for taxonomies of more than 255 classes such as the naive one.
+         */
         public Builder ignoreLabel(int ignoreLabel) {
             this.ignoreLabel = ignoreLabel;
             return this;

@@ -24,6 +24,7 @@ import org.mseg.api.config.MsegConfig;
 import org.mseg.api.dataset.DatasetDefinition;
 import org.mseg.api.model.Backend;
 import org.mseg.api.plugin.PluginEnvironment;
+import org.mseg.api.taxonomy.TaxonomyDefinition;
 import org.mseg.api.train.TrainingListener;
 import org.mseg.api.train.TrainingPlan;
 import org.mseg.api.train.TrainingStrategyProvider;
@@ -42,6 +43,7 @@ import org.mseg.hrnet.StateDictLoader;
 import org.mseg.hrnet.checkpoint.CheckpointMetadata;
 import org.mseg.hrnet.checkpoint.Checkpoints;
 import org.mseg.taxonomy.TaxonomyConverter;
+import org.mseg.taxonomy.TaxonomyMapping;
 import org.tensorflow.op.Ops;
 
 /**
@@ -152,10 +154,10 @@ public final class TrainingRun {
             case OWN -> converter.taxonomy(datasets.get(0)).classNames();
         };
         int numClasses = classNames.size();
-        if (numClasses > 255) {
-            throw new ConfigException(taxonomy + " has " + numClasses + " classes; labels travel as bytes with 255 as"
-                    + " ignore, so at most 255 classes can be trained");
-        }
+        // ignore_label is the datasets' ignore value; the loader maps it to the training taxonomy's, which for more
+        // than 255 classes (the naive taxonomy's 315) is 65535 with 16-bit labels.
+        int trainingIgnore = numClasses > TaxonomyDefinition.IGNORE_ID ? TaxonomyMapping.WIDE_IGNORE_ID
+                : c.getInt("ignore_label");
         String arch = c.getString("arch");
         if (!arch.equals("hrnet")) {
             throw new ConfigException("TRAIN.arch '" + arch + "' is not supported by the TensorFlow training engine;"
@@ -222,7 +224,7 @@ public final class TrainingRun {
                 .schedule(new PolyLrSchedule(c.getDouble("base_lr"), maxIters, c.getDouble("power")))
                 .sgd((float) c.getDouble("momentum"), (float) c.getDouble("weight_decay"))
                 .auxWeight((float) c.getDouble("aux_weight"))
-                .ignoreLabel(c.getInt("ignore_label"))
+                .ignoreLabel(trainingIgnore)
                 .evalSize(cropH, cropW)
                 .initializer(t -> {
                     if (resumeFrom.isPresent()) {
@@ -359,7 +361,11 @@ public final class TrainingRun {
                 .threads(o.loaderThreads()).prefetch(2).seed(0L).build()) {
             for (int i = 0; i < count; i++) {
                 Batch b = val.next();
-                acc.add(trainer.predict(b.images(), b.size(), h, w), b.labels());
+                if (b.wide()) {
+                    acc.add(trainer.predictWide(b.images(), b.size(), h, w), b.wideLabels());
+                } else {
+                    acc.add(trainer.predict(b.images(), b.size(), h, w), b.labels());
+                }
             }
         }
         return acc.compute(target == LabelTarget.UNIVERSAL ? excludedIds(converter, dataset) : Set.of());
