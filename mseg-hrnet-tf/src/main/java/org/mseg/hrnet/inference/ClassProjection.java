@@ -31,15 +31,16 @@ public final class ClassProjection {
 
     /**
      * The projection of a taxonomy mapping whose source is the model's taxonomy (e.g.
-     * {@code TaxonomyConverter.universalToTest("camvid-11")}); sources mapped to 255 are dropped.
+     * {@code TaxonomyConverter.universalToTest("camvid-11")}); sources mapped to the mapping's ignore id are dropped.
      */
     public static ClassProjection of(TaxonomyMapping mapping) {
         int sources = mapping.from().numClasses();
         int[] table = mapping.table();
+        int ignore = mapping.ignoreId();
         int[] target = new int[sources];
         for (int s = 0; s < sources; s++) {
-            int t = s < table.length ? table[s] : 255;
-            target[s] = t == 255 ? -1 : t;
+            int t = s < table.length ? table[s] : ignore;
+            target[s] = t == ignore ? -1 : t;
         }
         return of(target, mapping.to().numClasses());
     }
