@@ -306,7 +306,8 @@ public final class TrainingRun {
             Map<String, Double> mIoU = new LinkedHashMap<>();
             if (o.validate()) {
                 for (String d : datasets) {
-                    SegmentationMetrics m = validate(trainer, env, converter, target, d, o, params, cropH, cropW);
+                    SegmentationMetrics m = validate(trainer, env, converter, target, d, o, params, cropH, cropW,
+                            all);
                     mIoU.put(d, m.mIoU());
                     for (TrainingListener l : all) {
                         l.onValidation(d, m.mIoU(), Map.of("mAcc", m.mAcc(), "allAcc", m.allAcc()));
@@ -352,7 +353,8 @@ public final class TrainingRun {
 
     /** Center-crop validation of one dataset's val split, argmax in the training taxonomy. */
     private static SegmentationMetrics validate(Trainer trainer, PluginEnvironment env, TaxonomyConverter converter,
-            LabelTarget target, String dataset, Options o, TransformParams params, int h, int w) {
+            LabelTarget target, String dataset, Options o, TransformParams params, int h, int w,
+            List<TrainingListener> listeners) {
         int count = splitSize(env, dataset, "val", o.listsFolder());
         IouAccumulator acc = new IouAccumulator(trainer.model().numClasses());
         try (MultiDatasetLoader val = MultiDatasetLoader.builder().environment(env).converter(converter)
@@ -361,10 +363,22 @@ public final class TrainingRun {
                 .threads(o.loaderThreads()).prefetch(2).seed(0L).build()) {
             for (int i = 0; i < count; i++) {
                 Batch b = val.next();
+                ValidationPictures.Picture picture;
                 if (b.wide()) {
-                    acc.add(trainer.predictWide(b.images(), b.size(), h, w), b.wideLabels());
+                    short[] pred = trainer.predictWide(b.images(), b.size(), h, w);
+                    acc.add(pred, b.wideLabels());
+                    picture = i < ValidationPictures.PER_DATASET && !listeners.isEmpty()
+                            ? ValidationPictures.draw(b.images(), h, w, null, b.wideLabels(), null, pred) : null;
                 } else {
-                    acc.add(trainer.predict(b.images(), b.size(), h, w), b.labels());
+                    byte[] pred = trainer.predict(b.images(), b.size(), h, w);
+                    acc.add(pred, b.labels());
+                    picture = i < ValidationPictures.PER_DATASET && !listeners.isEmpty()
+                            ? ValidationPictures.draw(b.images(), h, w, b.labels(), null, pred, null) : null;
+                }
+                if (picture != null) {
+                    for (TrainingListener l : listeners) {
+                        l.onValidationPicture(dataset, i, picture.height(), picture.width(), picture.rgb());
+                    }
                 }
             }
         }

@@ -41,10 +41,18 @@ class NaiveTaxonomyRunTest {
                 .with("tensorboard", false);
         MsegConfig cfg = ConfigSchema.training().validate(raw, new HashSet<>(env.datasets().names()));
         List<Double> losses = new ArrayList<>();
+        List<String> pictures = new ArrayList<>();
         TrainingListener record = new TrainingListener() {
             @Override
             public void onStep(StepReport r) {
                 losses.add(r.loss());
+            }
+
+            @Override
+            public void onValidationPicture(String dataset, int index, int height, int width, byte[] rgb) {
+                assertEquals(height * width * 3, rgb.length);
+                assertTrue(height >= ValidationPictures.MIN_HEIGHT && width > 3 * height / 2, height + "x" + width);
+                pictures.add(dataset + "/" + index);
             }
         };
         Path run = tmp.resolve("run");
@@ -53,6 +61,8 @@ class NaiveTaxonomyRunTest {
                 env, List.of(record));
 
         assertEquals(20, result.iterations());
+        assertEquals(List.of("idd-39/0", "idd-39/1", "sunrgbd-37/0", "sunrgbd-37/1"), pictures,
+                "a picture per validation image, up to " + ValidationPictures.PER_DATASET + " per dataset");
         assertEquals(20, losses.size());
         double first = (losses.get(0) + losses.get(1) + losses.get(2)) / 3;
         double last = (losses.get(17) + losses.get(18) + losses.get(19)) / 3;
