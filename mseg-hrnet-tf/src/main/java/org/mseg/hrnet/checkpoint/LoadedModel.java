@@ -33,15 +33,17 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
     private final Graph graph;
     private final Session session;
     private final HrnetForward forward;
+    private final Hrnet model;
 
     private LoadedModel(CheckpointMetadata metadata, int height, int width, Graph graph, Session session,
-            HrnetForward forward) {
+            Hrnet model, HrnetForward forward) {
         this.metadata = metadata;
         this.height = height;
         this.width = width;
         this.graph = graph;
         this.session = session;
         this.forward = forward;
+        this.model = model;
     }
 
     /**
@@ -65,7 +67,7 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
             HrnetForward forward = model.forward("inference", -1, height, width, BatchNormMode.INFERENCE);
             session = new Session(graph);
             Checkpoints.restore(dir, session);
-            return new LoadedModel(meta, height, width, graph, session, forward);
+            return new LoadedModel(meta, height, width, graph, session, model, forward);
         } catch (RuntimeException e) {
             if (session != null) {
                 session.close();
@@ -96,7 +98,7 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
             session.initialize();
             CheckpointMetadata meta = CheckpointMetadata.of(spec, numClasses, "(random)",
                     CheckpointMetadata.placeholderClassNames(numClasses));
-            return new LoadedModel(meta, height, width, graph, session, forward);
+            return new LoadedModel(meta, height, width, graph, session, model, forward);
         } catch (RuntimeException e) {
             if (session != null) {
                 session.close();
@@ -104,6 +106,14 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
             graph.close();
             throw e;
         }
+    }
+
+    /**
+     * The model's weights as a PyTorch-style state dict (upstream key names and layouts), e.g. to initialise another
+     * graph with {@link org.mseg.hrnet.StateDictLoader}.
+     */
+    public java.util.Map<String, org.mseg.hrnet.io.TorchTensor> stateDict() {
+        return org.mseg.hrnet.StateDictLoader.export(session, model);
     }
 
     /** The checkpoint's metadata. */

@@ -38,14 +38,18 @@ import org.mseg.datasets.metrics.IouAccumulator;
 import org.mseg.datasets.metrics.SegmentationMetrics;
 import org.mseg.datasets.transform.TransformParams;
 import org.mseg.hrnet.Hrnet;
+import org.mseg.hrnet.LoadReport;
 import org.mseg.hrnet.HrnetSpec;
 import org.mseg.hrnet.StateDictLoader;
 import org.mseg.hrnet.checkpoint.CheckpointMetadata;
+import org.mseg.hrnet.checkpoint.LoadedModel;
 import org.mseg.hrnet.checkpoint.Checkpoints;
 import org.mseg.taxonomy.TaxonomyConverter;
 import org.mseg.taxonomy.TaxonomyMapping;
 import org.tensorflow.op.Ops;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 /**
  * One complete training run from a resolved configuration: builds the loader, the model and the {@link Trainer},
  * resumes when asked, trains with a {@link TrainingLoop} to {@code max_iters} with checkpoints, validates every
@@ -57,6 +61,8 @@ import org.tensorflow.op.Ops;
  * first dataset), keep_checkpoints, weight, resume, auto_resume, skip_bad}.
  */
 public final class TrainingRun {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
 
     /** Name of the embedded demo configuration resource. */
     public static final String DEMO_CONFIG = "demo.yaml";
@@ -243,8 +249,7 @@ public final class TrainingRun {
                         resumedState.putAll(training);
                     } else {
                         Optional<Path> weights = o.pretrained().or(() -> c.getOptionalString("weight").map(Path::of));
-                        weights.ifPresent(w -> StateDictLoader.load(t.session(),
-                                ((HrnetGraphModel) t.model()).hrnet(), w));
+                        weights.ifPresent(w -> loadPretrained(t, w));
                     }
                 });
         TransformParams params = TransformParams.fromConfig(c.flat());
@@ -383,6 +388,37 @@ public final class TrainingRun {
             }
         }
         return acc.compute(target == LabelTarget.UNIVERSAL ? excludedIds(converter, dataset) : Set.of());
+    }
+
+    /**
+     * Initialises the model's weights from a PyTorch checkpoint ({@code .pth}: MSeg's models, the ImageNet HRNet
+     * backbone) or from a checkpoint folder of this project (weights only; its optimizer state is not read). Keys
+     * the file lacks keep their initial values (e.g. the classifier when starting from the ImageNet backbone); a file
+     * that matches no key at all is refused.
+     */
+    private static void loadPretrained(Trainer t, Path w) {
+        Hrnet hrnet = ((HrnetGraphModel) t.model()).hrnet();
+        LoadReport report;
+        if (Files.isDirectory(w)) {
+            CheckpointMetadata meta = Checkpoints.read(w);
+            try (LoadedModel m = LoadedModel.open(w, 33, 33)) {
+                report = StateDictLoader.load(t.session(), hrnet, m.stateDict());
+            }
+            LOG.info("pretrained weights from checkpoint {} ({}, {} classes)", w, meta.variant(), meta.numClasses());
+        } else if (Files.isRegularFile(w)) {
+            report = StateDictLoader.load(t.session(), hrnet, w);
+        } else {
+            throw new ConfigException("--pretrained / TRAIN.weight " + w + " does not exist; give a PyTorch .pth file"
+                    + " or a checkpoint folder");
+        }
+        if (report.loaded().isEmpty()) {
+            throw new TrainingException("--pretrained / TRAIN.weight " + w + " matched none of the model's "
+                    + report.missing().size() + " weights (its keys: " + report.unexpected().stream().limit(5).toList()
+                    + "...). Is it an HRNet checkpoint of the same width?");
+        }
+        LOG.info("pretrained: {} tensors loaded, {} kept their initial values{}, {} in the file unused", report
+                .loaded().size(), report.missing().size(), report.missing().isEmpty() ? ""
+                        : " (e.g. " + report.missing().get(0) + ")", report.unexpected().size());
     }
 
     /** Universal ids the dataset cannot produce, from its unrelabeled taxonomy when it is a relabeled one. */
