@@ -43,8 +43,8 @@ final class GraphCompute<T extends TFloating> implements NetworkWalker.Compute<O
      * Convolutions with fewer input channels (the stem's, on RGB) run in float32 in every precision: oneDNN's
      * bfloat16 convolution with 3 input channels gave different, wrong outputs from run to run on the identical
      * input on the AMX CPU this was built on (up to ±28 where the values are ±0.02), while every wider one was
-     * exact and reproducible. It is a sixth of a percent of HRNet-W48's work, and AMP recipes often keep the first
-     * layer in float32 anyway.
+     * exact and reproducible. It is well under 1% of HRNet-W48's work, and AMP recipes often keep the first layer
+     * in float32 anyway.
      */
     static final int MIN_LOW_PRECISION_CHANNELS = 8;
 
@@ -81,7 +81,7 @@ final class GraphCompute<T extends TFloating> implements NetworkWalker.Compute<O
         return y;
     }
 
-    /** A compute-type operand as float32; itself in float32, the uncast resize output where there is one. */
+    /** A compute-type operand as float32: itself in float32, else the float32 value it was cast from, if any. */
     @SuppressWarnings("unchecked")
     Operand<TFloat32> toFloat32(Operand<T> x) {
         if (!lowPrecision) {
