@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mseg.api.ConfigException;
 import org.mseg.api.MsegException;
+import org.mseg.api.config.Precision;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.datasets.loader.LabelTarget;
 import org.mseg.datasets.loader.MultiDatasetLoader;
@@ -39,7 +40,8 @@ import org.mseg.api.json.Json;
  * {@code mseg-cli bench train}: seconds per training step (forward, backward, SGD update, BN statistics) of HRNet in
  * the universal taxonomy, (a) on one fixed batch fed again every step, without a loader, and (b) with the real
  * multi-dataset loader producing every batch (synthetic Cityscapes-layout data, MSeg's train chain), median of the
- * timed steps after one warm-up step each.
+ * timed steps after one warm-up step each. {@code --precision fp32,bf16,fp16} measures each precision in turn, in one
+ * process on the same batches, and reports every one as a ratio against the first.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Training-step time of HRNet: fixed batch vs. the real loader feeding it (median s/step).",
@@ -76,8 +78,20 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Timed steps per mode, after one warm-up step (default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--precision", paramLabel = "P", split = ",", defaultValue = "fp32",
+            description = "Precisions to measure, in turn: fp32, bf16, fp16, comma-separated; ratios are against the"
+                    + " first (default: ${DEFAULT-VALUE}).")
+    List<String> precisions;
+
+    @Option(names = "--no-loader", description = "Measure the fixed batch only (not the real loader).")
+    boolean noLoader;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
+
+    /** The timings of one precision. */
+    private record Timing(Precision precision, double constant, double loaded) {
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -92,6 +106,12 @@ final class BenchTrainCommand implements Callable<Integer> {
         } catch (MsegException e) {
             throw new ParameterException(spec.commandLine(), "--crop: " + e.getMessage());
         }
+        List<Precision> measured = new ArrayList<>();
+        for (String name : precisions) {
+            Precision p = Precision.fromConfigName(name.trim());
+            Hrnet.computeType(p);
+            measured.add(p);
+        }
         HrnetSpec hrnet = HrnetSpec.named(variant != null ? variant : "w" + width);
         PluginEnvironment env = plugins.environment();
         int classes = 194;
@@ -101,62 +121,96 @@ final class BenchTrainCommand implements Callable<Integer> {
                     Math.max(160, crop), Math.max(120, crop), 7), env);
             TransformParams params = new TransformParams(crop, 0.5, 2.0, -10, 10, crop, crop, 255);
             int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
-            try (Trainer trainer = Trainer.builder()
-                    .model(tf -> new HrnetGraphModel(Hrnet.create(tf, hrnet, classes, 0L)))
-                    .slices(List.of(new DatasetSlice(DATASET, 0, batch)))
-                    .crop(crop, crop)
-                    .schedule(new PolyLrSchedule(0.01, 2L * (steps + 1), 0.9))
-                    .build();
-                    LoaderBatchSource source = new LoaderBatchSource(MultiDatasetLoader.builder().environment(env)
-                            .dataRoot(data.dataRoot()).listsFolder(Optional.of(data.listsFolder()))
-                            .target(LabelTarget.UNIVERSAL).streams(List.of(new StreamSpec(DATASET, "train", batch)))
-                            .params(params).train(true).threads(cores).prefetch(2).seed(1).build())) {
-                StepBatch fixed = source.next();
-                List<Double> constant = new ArrayList<>();
-                for (int i = 0; i <= steps; i++) {
-                    long t0 = System.nanoTime();
-                    trainer.step(fixed);
-                    if (i > 0) {
-                        constant.add((System.nanoTime() - t0) / 1e9);
-                    }
+            List<Timing> timings = new ArrayList<>();
+            long trainable = 0;
+            for (Precision precision : measured) {
+                try (Trainer trainer = Trainer.builder()
+                        .model(tf -> new HrnetGraphModel(Hrnet.create(tf, hrnet, classes, 0L)))
+                        .slices(List.of(new DatasetSlice(DATASET, 0, batch)))
+                        .crop(crop, crop)
+                        .precision(precision)
+                        .schedule(new PolyLrSchedule(0.01, 2L * (steps + 1), 0.9))
+                        .build();
+                        LoaderBatchSource source = new LoaderBatchSource(MultiDatasetLoader.builder()
+                                .environment(env).dataRoot(data.dataRoot())
+                                .listsFolder(Optional.of(data.listsFolder())).target(LabelTarget.UNIVERSAL)
+                                .streams(List.of(new StreamSpec(DATASET, "train", batch))).params(params).train(true)
+                                .threads(cores).prefetch(2).seed(1).build())) {
+                    StepBatch fixed = source.next();
+                    double constant = median(time(trainer, () -> fixed));
+                    double loaded = noLoader ? Double.NaN : median(time(trainer, source::next));
+                    timings.add(new Timing(precision, constant, loaded));
+                    trainable = trainer.model().parameterGroups().stream()
+                            .flatMap(g -> g.variables().stream()).mapToLong(v -> v.shape().size()).sum();
                 }
-                List<Double> loaded = new ArrayList<>();
-                for (int i = 0; i <= steps; i++) {
-                    long t0 = System.nanoTime();
-                    trainer.step(source.next());
-                    if (i > 0) {
-                        loaded.add((System.nanoTime() - t0) / 1e9);
-                    }
-                }
-                report(hrnet, classes, trainer.model().parameterGroups().stream()
-                        .flatMap(g -> g.variables().stream()).mapToLong(v -> v.shape().size()).sum(),
-                        median(constant), median(loaded));
             }
+            report(hrnet, classes, trainable, timings);
             return MsegCommand.OK;
         } finally {
             deleteTree(dir);
         }
     }
 
-    private void report(HrnetSpec hrnet, int classes, long params, double constant, double loaded) {
+    /** Seconds of each of {@code steps} steps after one untimed warm-up step. */
+    private List<Double> time(Trainer trainer, java.util.function.Supplier<StepBatch> batches) {
+        List<Double> seconds = new ArrayList<>();
+        for (int i = 0; i <= steps; i++) {
+            StepBatch b = batches.get();
+            long t0 = System.nanoTime();
+            trainer.step(b);
+            if (i > 0) {
+                seconds.add((System.nanoTime() - t0) / 1e9);
+            }
+        }
+        return seconds;
+    }
+
+    private void report(HrnetSpec hrnet, int classes, long params, List<Timing> timings) {
         PrintWriter out = spec.commandLine().getOut();
+        Timing base = timings.get(0);
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("s_per_step_const", round(constant));
-            m.put("s_per_step_loader", round(loaded));
-            m.put("ratio", round(loaded / constant));
+            List<Map<String, Object>> runs = new ArrayList<>();
+            for (Timing t : timings) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("precision", t.precision().configName());
+                m.put("s_per_step_const", round(t.constant()));
+                if (!noLoader) {
+                    m.put("s_per_step_loader", round(t.loaded()));
+                    m.put("ratio", round(t.loaded() / t.constant()));
+                }
+                m.put("const_vs_" + base.precision().configName(), round(t.constant() / base.constant()));
+                runs.add(m);
+            }
+            Map<String, Object> m = new LinkedHashMap<>(runs.get(0));
+            m.remove("precision");
+            m.remove("const_vs_" + base.precision().configName());
             m.put("params", params);
             m.put("variant", hrnet.name());
             m.put("classes", classes);
             m.put("crop", crop);
             m.put("batch", batch);
             m.put("steps", steps);
+            m.put("precision", base.precision().configName());
+            if (timings.size() > 1) {
+                m.put("precisions", runs);
+            }
             out.println(Json.write(m, false));
         } else {
             out.printf(Locale.ROOT, "HRNet %s, %d classes, %,d trainable parameters, batch %d at %dx%d, median of %d"
                     + " steps after one warm-up:%n", hrnet.name(), classes, params, batch, crop, crop, steps);
-            out.printf(Locale.ROOT, "  fixed batch:  %.3f s/step%n", constant);
-            out.printf(Locale.ROOT, "  real loader:  %.3f s/step (%.2fx)%n", loaded, loaded / constant);
+            for (Timing t : timings) {
+                String name = t.precision().configName();
+                out.printf(Locale.ROOT, "  %-5s fixed batch:  %.3f s/step", name, t.constant());
+                if (t != base) {
+                    out.printf(Locale.ROOT, " (%.2fx the %s time)", t.constant() / base.constant(),
+                            base.precision().configName());
+                }
+                out.println();
+                if (!noLoader) {
+                    out.printf(Locale.ROOT, "  %-5s real loader:  %.3f s/step (%.2fx)%n", name, t.loaded(),
+                            t.loaded() / t.constant());
+                }
+            }
         }
         out.flush();
     }

@@ -19,6 +19,18 @@ class BenchTrainCommandTest {
     }
 
     @Test
+    void severalPrecisionsAreMeasuredAgainstTheFirst() {
+        CliTest.Run r = CliTest.run("bench", "train", "--variant", "tiny", "--crop", "17", "--batch", "2",
+                "--steps", "1", "--precision", "fp32,bf16", "--no-loader", "--json");
+        assertEquals(0, r.code(), r.err());
+        String json = r.out().trim();
+        assertTrue(json.matches(".*\"precisions\":\\[\\{\"precision\":\"fp32\",\"s_per_step_const\":[0-9.]+,"
+                + "\"const_vs_fp32\":1(\\.0)?\\},\\{\"precision\":\"bf16\",\"s_per_step_const\":[0-9.]+,"
+                + "\"const_vs_fp32\":[0-9.]+\\}\\].*"), json);
+        assertEquals(2, CliTest.run("bench", "train", "--variant", "tiny", "--precision", "fp8").code());
+    }
+
+    @Test
     void invalidCropIsAUsageError() {
         assertEquals(2, CliTest.run("bench", "train", "--variant", "tiny", "--crop", "100").code());
     }

@@ -43,9 +43,10 @@ class TrainCommandTest {
             assertEquals(0, second.code(), second.err() + second.out());
             assertTrue(second.out().contains("steps 2..4"), second.out());
             assertTrue(second.out().contains("step 3/4") && !second.out().contains("step 1/4"), second.out());
-            CliTest.Run fp16 = CliTest.run("train", "--set", "precision=fp16", "--out", tmp.resolve("x").toString());
-            assertEquals(2, fp16.code(), fp16.err());
-            assertTrue(fp16.err().contains("precision fp16"), fp16.err());
+            CliTest.Run bf16 = CliTest.run("train", "--max-iters", "4", "--no-validate", "--set", "precision=bf16",
+                    "--resume", run.toString(), "--out", tmp.resolve("x").toString());
+            assertEquals(2, bf16.code(), bf16.err());
+            assertTrue(bf16.err().contains("trained with TRAIN.precision fp32"), bf16.err());
         } finally {
             if (before == null) {
                 System.clearProperty("mseg.home");

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.mseg.api.ConfigException;
 import org.mseg.api.MsegException;
+import org.mseg.api.config.Precision;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -18,7 +20,10 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.Scope;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TFloating;
 
 /**
  * HRNetV2 (upstream MSeg {@code seg_hrnet.py}) as a TensorFlow Java graph: the variables of one model plus a factory
@@ -177,7 +182,7 @@ public final class Hrnet {
         Ops scoped = scopeFor(name);
         Placeholder<TFloat32> input = scoped.withName("input").placeholder(TFloat32.class,
                 Placeholder.shape(Shape.of(batchSize, height, width, INPUT_CHANNELS)));
-        return build(name, scoped, input, mode);
+        return build(name, scoped, input, mode, TFloat32.class);
     }
 
     /**
@@ -188,6 +193,22 @@ public final class Hrnet {
      * @throws IllegalArgumentException  if the operand is not {@code [N, H, W, 3]} with known H and W
      */
     public HrnetForward forward(String name, Operand<TFloat32> input, BatchNormMode mode) {
+        return forward(name, input, mode, Precision.FP32);
+    }
+
+    /**
+     * Builds a forward pass over an existing float32 NHWC operand, computing in the given precision. The variables
+     * stay float32 in every precision; {@link Precision#BF16} and {@link Precision#FP16} cast the input and every
+     * kernel and bias to the lower precision at use, and run batch norm with float32 scale, offset and statistics.
+     * The logits and the representation are float32 in every precision.
+     *
+     * @throws InvalidInputSizeException if height or width is not {@code 8k + 1}
+     * @throws IllegalArgumentException  if the operand is not {@code [N, H, W, 3]} with known H and W
+     * @throws ConfigException           for {@link Precision#FP16_PURE}, which needs float16 variables
+     */
+    public HrnetForward forward(String name, Operand<TFloat32> input, BatchNormMode mode, Precision precision) {
+        Objects.requireNonNull(precision, "precision");
+        Class<? extends TFloating> type = computeType(precision);
         Shape shape = input.shape();
         if (shape.isUnknown() || shape.numDimensions() != 4 || shape.get(1) < 0 || shape.get(2) < 0
                 || shape.get(3) != INPUT_CHANNELS) {
@@ -195,7 +216,24 @@ public final class Hrnet {
                     "HRNet input must be NHWC [N, H, W, 3] with known H and W, was " + shape);
         }
         checkInputSize(shape.get(1), shape.get(2));
-        return build(name, scopeFor(name), input, mode);
+        return build(name, scopeFor(name), input, mode, type);
+    }
+
+    /**
+     * The TensorFlow type the layers compute in for a precision: float32, bfloat16 or float16.
+     *
+     * @throws ConfigException for {@link Precision#FP16_PURE}: pure float16 needs float16 variables, which this
+     *                         model (float32 variables, float32 checkpoints and PyTorch import) does not have
+     */
+    public static Class<? extends TFloating> computeType(Precision precision) {
+        return switch (precision) {
+            case FP32 -> TFloat32.class;
+            case BF16 -> TBfloat16.class;
+            case FP16 -> TFloat16.class;
+            case FP16_PURE -> throw new ConfigException("TRAIN.precision fp16-pure (opt_level O3) is not available:"
+                    + " HRNet keeps float32 master weights, and FusedBatchNormV3 needs float32 scale and statistics;"
+                    + " use precision: fp16 (opt_level O1/O2, float16 compute with float32 weights) or bf16");
+        };
     }
 
     private Ops scopeFor(String name) {
@@ -209,14 +247,17 @@ public final class Hrnet {
         return tf.withSubScope(name);
     }
 
-    private HrnetForward build(String name, Ops scoped, Operand<TFloat32> input, BatchNormMode mode) {
+    private <T extends TFloating> HrnetForward build(String name, Ops scoped, Operand<TFloat32> input,
+            BatchNormMode mode, Class<T> type) {
         Objects.requireNonNull(mode, "mode");
         int height = (int) input.shape().get(1);
         int width = (int) input.shape().get(2);
-        GraphCompute compute = new GraphCompute(scoped, mode);
-        NetworkWalker.Outputs<Operand<TFloat32>> out = NetworkWalker.run(network, input, height, width, compute);
-        Operand<TFloat32> logits = scoped.withName("logits").identity(out.logits());
-        Operand<TFloat32> representation = scoped.withName("representation").identity(out.representation());
+        GraphCompute<T> compute = new GraphCompute<>(scoped, mode, type);
+        NetworkWalker.Outputs<Operand<T>> out = NetworkWalker.run(network, compute.fromFloat32(input), height, width,
+                compute);
+        Operand<TFloat32> logits = scoped.withName("logits").identity(compute.toFloat32(out.logits()));
+        Operand<TFloat32> representation = scoped.withName("representation")
+                .identity(compute.toFloat32(out.representation()));
         List<Op> updates = compute.runningStatUpdates();
         Optional<Op> grouped = updates.isEmpty() ? Optional.empty()
                 : Optional.of(scoped.withControlDependencies(updates).withName("running_stat_update").noOp());

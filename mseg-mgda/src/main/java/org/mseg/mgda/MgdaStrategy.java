@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.mseg.api.ConfigException;
+import org.mseg.api.config.Precision;
 import org.mseg.api.train.TrainingStrategy;
 import org.mseg.hrnet.engine.DatasetSlice;
 import org.mseg.hrnet.engine.GraphTrainingStrategy;
@@ -59,6 +60,10 @@ import org.tensorflow.types.TFloat64;
  * {@code grad_norm/<dataset>} ({@code ‖g_d‖}, what upstream prints as "Gradient norms"), plus {@code weight/<dataset>}
  * ({@code w_d}) when a normalisation is active. A step whose losses or Gram matrix are not finite applies no update
  * and reports a NaN loss, which stops the engine.
+ *
+ * <p>Precision: fp32, and bf16 in {@code params} mode (the gradients of the float32 master weights are float32);
+ * fp16 is refused (per-dataset gradients are read between two session runs, which dynamic loss scaling cannot
+ * skip).
  */
 public final class MgdaStrategy implements TrainingStrategy, GraphTrainingStrategy {
 
@@ -109,6 +114,7 @@ public final class MgdaStrategy implements TrainingStrategy, GraphTrainingStrate
         Ops tf = context.tf();
         List<DatasetSlice> slices = context.slices();
         int datasets = slices.size();
+        checkPrecision(context.precision());
         if (datasets < 2) {
             LOG.warn("MGDA with a single dataset ({}): α is always 1, the extra gradient work is wasted",
                     slices.get(0).dataset());
@@ -156,6 +162,24 @@ public final class MgdaStrategy implements TrainingStrategy, GraphTrainingStrate
         List<String> names = slices.stream().map(DatasetSlice::dataset).toList();
         return new Program(options.normalization(), names, gram, objectives, context.loss().datasetLosses(), weights,
                 train, observer);
+    }
+
+    /**
+     * MGDA reads every dataset's gradients between two session runs, which dynamic loss scaling does not fit: an
+     * overflowing step would stop the run instead of being skipped. Representation gradients of a bfloat16 model are
+     * bfloat16 tensors behind a cast, so {@code rep} mode needs float32.
+     */
+    private void checkPrecision(Precision precision) {
+        if (precision == Precision.FP16) {
+            throw new ConfigException("TRAIN.precision fp16 (opt_level O1/O2) does not work with --strategy mgda: its"
+                    + " min-norm weights come from per-dataset gradients read between two session runs, which dynamic"
+                    + " loss scaling cannot skip; use precision: bf16 (mgda_mode: params) or fp32");
+        }
+        if (precision != Precision.FP32 && options.mode() == MgdaMode.REP) {
+            throw new ConfigException("TRAIN.mgda_mode: rep needs precision: fp32 (the representation gradients of a "
+                    + precision.configName() + " model are low-precision tensors); use mgda_mode: params with "
+                    + precision.configName() + ", or precision: fp32");
+        }
     }
 
     private static String noPathToRepresentation(Operand<TFloat32> representation) {

@@ -1,6 +1,8 @@
 package org.mseg.hrnet.engine;
 
 import java.util.List;
+import org.mseg.api.ConfigException;
+import org.mseg.api.config.Precision;
 import org.tensorflow.Operand;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
@@ -31,4 +33,19 @@ public interface GraphModel {
      * @param training batch statistics and running-statistics updates (true) or running statistics (false)
      */
     ModelOutputs forward(String name, Operand<TFloat32> input, boolean training);
+
+    /**
+     * Adds a forward pass computing in {@code precision}: float32 master variables, the layers in bfloat16 or float16
+     * for the mixed precisions, float32 logits and representation in every case. The default builds float32 passes
+     * only.
+     *
+     * @throws ConfigException if the model cannot compute in that precision
+     */
+    default ModelOutputs forward(String name, Operand<TFloat32> input, boolean training, Precision precision) {
+        if (precision != Precision.FP32) {
+            throw new ConfigException("TRAIN.precision " + precision.configName() + ": " + getClass().getSimpleName()
+                    + " computes in fp32 only; use precision: fp32");
+        }
+        return forward(name, input, training);
+    }
 }

@@ -2,6 +2,7 @@ package org.mseg.hrnet.engine;
 
 import java.util.List;
 import java.util.Optional;
+import org.mseg.api.config.Precision;
 import org.mseg.hrnet.BatchNormMode;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetForward;
@@ -41,7 +42,13 @@ public final class HrnetGraphModel implements GraphModel {
 
     @Override
     public ModelOutputs forward(String name, Operand<TFloat32> input, boolean training) {
-        HrnetForward f = hrnet.forward(name, input, training ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE);
+        return forward(name, input, training, Precision.FP32);
+    }
+
+    @Override
+    public ModelOutputs forward(String name, Operand<TFloat32> input, boolean training, Precision precision) {
+        HrnetForward f = hrnet.forward(name, input, training ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE,
+                precision);
         return new ModelOutputs(f.input(), f.logits(), Optional.empty(), f.representation(), f.runningStatUpdate());
     }
 }

@@ -2,7 +2,10 @@ package org.mseg.hrnet.engine;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.ndarray.Shape;
@@ -10,6 +13,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -96,10 +100,29 @@ public final class SgdMomentum {
      * @return a no-op that completes the step
      */
     public Op apply(List<? extends Operand<TFloat32>> gradients, Collection<Op> alsoRun) {
+        return build(gradients, alsoRun, null);
+    }
+
+    /**
+     * {@link #apply(List, Collection)} that changes nothing unless {@code apply} is true (dynamic loss scaling skips
+     * steps with non-finite gradients this way). The same {@code ApplyMomentum} ops run with a rate of
+     * {@code lr·a}, a gradient of {@code a·g} (0 even where {@code g} is NaN) and a momentum factor of
+     * {@code m·a + (1 − a)}, with {@code a} = 1 or 0: when {@code a} is 1 this is the plain update bit for bit; when it
+     * is 0 the momentum buffer is multiplied by 1 and added 0, and the weight loses {@code 0·buf}, so both keep their
+     * exact values.
+     *
+     * @param apply scalar: whether this step updates
+     */
+    public Op apply(List<? extends Operand<TFloat32>> gradients, Collection<Op> alsoRun, Operand<TBool> apply) {
+        return build(gradients, alsoRun, Objects.requireNonNull(apply, "apply"));
+    }
+
+    private Op build(List<? extends Operand<TFloat32>> gradients, Collection<Op> alsoRun, Operand<TBool> gate) {
         if (gradients.size() != variables.size()) {
             throw new IllegalArgumentException("expected " + variables.size() + " gradients, got "
                     + gradients.size());
         }
+        Operand<TFloat32> a = gate == null ? null : tf.dtypes.cast(gate, TFloat32.class);
         List<Operation> barrier = new ArrayList<>();
         List<Operand<TFloat32>> decayed = new ArrayList<>();
         for (int i = 0; i < variables.size(); i++) {
@@ -112,13 +135,24 @@ public final class SgdMomentum {
                 barrier.add(g.op());
             }
             barrier.add(d.op());
+            if (a != null) {
+                d = tf.math.mulNoNan(d, a);
+                barrier.add(d.op());
+            }
             decayed.add(d);
         }
+        Map<Operand<TFloat32>, Operand<TFloat32>> rates = new IdentityHashMap<>();
+        Operand<TFloat32> factor = a == null ? null
+                : tf.math.add(tf.math.mul(tf.constant(momentum), a), tf.math.sub(tf.constant(1f), a));
         Ops after = tf.withControlDependencyOps(barrier);
         List<Op> updates = new ArrayList<>();
         for (int i = 0; i < variables.size(); i++) {
-            updates.add(after.train.applyMomentum(variables.get(i), slots.get(i), groupRates.get(i), decayed.get(i),
-                    tf.constant(momentum)));
+            Operand<TFloat32> rate = groupRates.get(i);
+            if (a != null) {
+                rate = rates.computeIfAbsent(rate, r -> tf.math.mul(r, a));
+            }
+            updates.add(after.train.applyMomentum(variables.get(i), slots.get(i), rate, decayed.get(i),
+                    a != null ? factor : tf.constant(momentum)));
         }
         List<Op> all = new ArrayList<>(updates);
         for (Op op : alsoRun) {

@@ -3,6 +3,7 @@ package org.mseg.hrnet.engine;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.mseg.api.config.Precision;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -49,6 +50,15 @@ public interface StrategyContext {
      * {@code loss().datasetLosses()} for models without an auxiliary head).
      */
     Operand<TFloat32> datasetObjectives();
+
+    /**
+     * The precision the model computes in. The loss, {@link #gradients} and {@link #minimize} work in float32 in every
+     * precision; in {@link Precision#FP16} {@link #gradients} differentiates the loss-scaled objective and returns
+     * unscaled gradients, which may then hold Inf or NaN: {@link #minimize} skips such a step and lowers the scale.
+     * A strategy that inspects gradients between session runs may refuse fp16 with a
+     * {@link org.mseg.api.ConfigException}.
+     */
+    Precision precision();
 
     /** The variables the optimizer updates; gradients are passed to {@link #minimize} in this order. */
     List<Variable<TFloat32>> variables();

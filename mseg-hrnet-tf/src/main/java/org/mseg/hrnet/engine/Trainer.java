@@ -9,6 +9,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.mseg.api.TrainingException;
+import org.mseg.api.config.Precision;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -22,6 +25,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.RewriterConfig;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint16;
 import org.tensorflow.types.TUint8;
@@ -34,9 +38,25 @@ import org.tensorflow.types.family.TType;
  * on one batch; {@link #predict} runs the model in inference mode; {@link #session()} is what checkpoints save and
  * restore.
  *
+ * <p>Precision ({@link Builder#precision}): the variables, the loss, the gradients and the SGD update are float32 in
+ * every precision; {@link Precision#BF16} and {@link Precision#FP16} run the model's layers (training and inference
+ * passes) in bfloat16 or float16. {@link Precision#FP16} adds {@link DynamicLossScale dynamic loss scaling}: a step
+ * whose gradients overflow applies no update, halves the scale and does not count as a non-finite loss.
+ *
  * <p>Not thread-safe. Close it to free the native graph and session.
  */
 public final class Trainer implements AutoCloseable {
+
+    /**
+     * Below this loss scale a float16 run stops: its loss or gradients are not finite even almost unscaled, which is
+     * divergence, not overflow.
+     */
+    public static final float MIN_LOSS_SCALE = 1f;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    /** What {@code bench train} measured for float16 against float32 on a 2-core CPU (see the README). */
+    private static final String FP16_CPU_SLOWDOWN = "2.3x (tiny HRNet, 33x33) to 10.8x (tiny, 129x129) the fp32"
+            + " step time, and HRNet-W48 did not finish one fp16 step at 33x33 within 7 minutes";
 
     private final Graph graph;
     private final Session session;
@@ -51,6 +71,9 @@ public final class Trainer implements AutoCloseable {
     private final boolean wideLabels;
     private final SgdMomentum optimizer;
     private final StepProgram program;
+    private final Precision precision;
+    private final Optional<DynamicLossScale> lossScale;
+    private int skippedSteps;
     private final Map<Long, EvalPass> evalPasses = new LinkedHashMap<>();
     private long iteration;
     private boolean failed;
@@ -64,17 +87,21 @@ public final class Trainer implements AutoCloseable {
         this.cropHeight = b.cropHeight;
         this.cropWidth = b.cropWidth;
         this.schedule = Objects.requireNonNull(b.schedule, "schedule");
+        this.precision = b.precision;
         int rows = slices.stream().mapToInt(DatasetSlice::count).sum();
         Graph g = new Graph();
         try {
             Ops tf = Ops.create(g);
             this.model = b.model.apply(tf);
+            this.lossScale = precision == Precision.FP16
+                    ? Optional.of(new DynamicLossScale(tf, b.initialLossScale, b.lossScaleGrowthInterval))
+                    : Optional.empty();
             this.images = tf.withName("images").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(rows, cropHeight, cropWidth, 3)));
             this.wideLabels = b.ignoreLabel > 255;
             this.labels = tf.withName("labels").placeholder(labelType(),
                     Placeholder.shape(Shape.of(rows, cropHeight, cropWidth)));
-            ModelOutputs forward = model.forward("train", images, true);
+            ModelOutputs forward = model.forward("train", images, true, precision);
             SegmentationLoss loss = SegmentationLoss.build(tf, forward.logits(), labels, slices, b.ignoreLabel);
             Optional<SegmentationLoss> aux = forward.auxLogits()
                     .map(a -> SegmentationLoss.build(tf, a, labels, slices, b.ignoreLabel));
@@ -98,6 +125,7 @@ public final class Trainer implements AutoCloseable {
             // run the initializers now, so that a restore or weight import afterwards is not undone by autoInit
             s.initialize();
             b.initializer.accept(this);
+            skippedSteps = lossScale.map(l -> l.read(s).skippedSteps()).orElse(0);
         } catch (RuntimeException | Error e) {
             s.close();
             g.close();
@@ -115,6 +143,16 @@ public final class Trainer implements AutoCloseable {
                     .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true)));
         }
         return c.build();
+    }
+
+    private static void warnIfSlow(Precision precision) {
+        if (precision == Precision.FP16) {
+            LOG.warn("TRAIN.precision fp16: TensorFlow runs float16 convolutions on reference kernels on CPU;"
+                    + " 'mseg-cli bench train --precision fp32,fp16' measured {} on a 2-core CPU. fp16 is meant for"
+                    + " GPUs; on CPU use precision: bf16 (mixed precision without loss scaling, 3x faster than fp32"
+                    + " for HRNet-W48 there)",
+                    FP16_CPU_SLOWDOWN);
+        }
     }
 
     /** A new builder. */
@@ -165,6 +203,21 @@ public final class Trainer implements AutoCloseable {
         return optimizer;
     }
 
+    /** The precision the model computes in. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** The dynamic loss scaler of a {@link Precision#FP16} trainer; empty otherwise. */
+    public Optional<DynamicLossScale> lossScaling() {
+        return lossScale;
+    }
+
+    /** The loss scaler's current state (scale, finite steps in a row, skipped steps); empty unless fp16. */
+    public Optional<DynamicLossScale.State> lossScaleState() {
+        return lossScale.map(l -> l.read(session));
+    }
+
     /** The session holding every variable; checkpoints save and restore it. */
     public Session session() {
         return session;
@@ -181,7 +234,9 @@ public final class Trainer implements AutoCloseable {
      * @throws IllegalArgumentException if the batch does not have the crop size and slice layout of this trainer
      * @throws TrainingException        if the loss is not finite (the step's update is unusable; the trainer refuses
      *                                  further steps until {@link #resumeAt} after a restore), or if training is
-     *                                  already complete
+     *                                  already complete. In fp16 a step that the loss scaler skipped (its update was
+     *                                  not applied) does not count as a non-finite loss unless the scale fell below
+     *                                  {@link #MIN_LOSS_SCALE}
      */
     public StepResult step(StepBatch batch) {
         if (failed) {
@@ -242,7 +297,28 @@ public final class Trainer implements AutoCloseable {
             };
             outcome = program.run(context);
         }
-        if (!Double.isFinite(outcome.loss())) {
+        boolean skipped = false;
+        if (lossScale.isPresent()) {
+            DynamicLossScale.State state = lossScale.get().read(session);
+            skipped = state.skippedSteps() > skippedSteps;
+            skippedSteps = state.skippedSteps();
+            Map<String, Double> extras = new LinkedHashMap<>(outcome.extras());
+            extras.put("loss_scale", (double) state.scale());
+            extras.put("skipped_steps", (double) state.skippedSteps());
+            outcome = new StepOutcome(outcome.loss(), outcome.datasetLosses(), extras);
+            if (skipped && state.scale() < MIN_LOSS_SCALE) {
+                failed = true;
+                throw new TrainingException("gradients stayed non-finite until the fp16 loss scale fell to "
+                        + state.scale() + " at step " + (iteration + 1) + " (loss " + outcome.loss()
+                        + ", learning rate " + lr + "): the run diverged. Lower TRAIN.base_lr, check the input data,"
+                        + " or train with precision: bf16 or fp32; then resume from the last checkpoint");
+            }
+            if (skipped) {
+                LOG.debug("step {}: non-finite fp16 gradients, update skipped, loss scale now {}", iteration + 1,
+                        state.scale());
+            }
+        }
+        if (!skipped && !Double.isFinite(outcome.loss())) {
             failed = true;
             throw new TrainingException("loss became " + outcome.loss() + " at step " + (iteration + 1)
                     + " (learning rate " + lr + "; dataset losses " + outcome.datasetLosses()
@@ -355,7 +431,7 @@ public final class Trainer implements AutoCloseable {
         String name = "eval_" + height + "x" + width;
         Placeholder<TFloat32> in = tf.withName(name + "_images").placeholder(TFloat32.class,
                 Placeholder.shape(Shape.of(-1, height, width, 3)));
-        ModelOutputs out = model.forward(name, in, false);
+        ModelOutputs out = model.forward(name, in, false, precision);
         Operand<? extends TIntegral> prediction = tf.dtypes.cast(tf.math.argMax(out.logits(), tf.constant(3)),
                 labelType());
         evalPasses.put(k, new EvalPass(in, prediction));
@@ -440,14 +516,23 @@ public final class Trainer implements AutoCloseable {
         }
 
         @Override
+        public Precision precision() {
+            return precision;
+        }
+
+        @Override
         @SuppressWarnings("unchecked")
         public List<Operand<TFloat32>> gradients(Operand<TFloat32> objective) {
             List<Variable<TFloat32>> vars = optimizer.variables();
-            var grads = tf.gradients(objective, vars);
+            var grads = tf.gradients(lossScale.isPresent() ? lossScale.get().scaled(objective) : objective, vars);
             List<Operand<TFloat32>> out = new ArrayList<>();
             for (int i = 0; i < vars.size(); i++) {
                 Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads.dy(i);
-                out.add(g.asOutput().isClosed() ? tf.zerosLike(vars.get(i)) : g);
+                if (g.asOutput().isClosed()) {
+                    out.add(tf.zerosLike(vars.get(i)));
+                } else {
+                    out.add(lossScale.isPresent() ? lossScale.get().unscaled(g) : g);
+                }
             }
             return out;
         }
@@ -460,7 +545,12 @@ public final class Trainer implements AutoCloseable {
             minimized = true;
             List<Op> also = new ArrayList<>();
             forward.statisticsUpdate().ifPresent(also::add);
-            return optimizer.apply(gradients, also);
+            if (lossScale.isEmpty()) {
+                return optimizer.apply(gradients, also);
+            }
+            Operand<TBool> finite = lossScale.get().allFinite(gradients);
+            also.addAll(lossScale.get().update(finite));
+            return optimizer.apply(gradients, also, finite);
         }
 
         @Override
@@ -487,6 +577,9 @@ public final class Trainer implements AutoCloseable {
         private int interOpThreads;
         private boolean graphOptimizer;
         private Consumer<Trainer> initializer = t -> { };
+        private Precision precision = Precision.FP32;
+        private float initialLossScale = DynamicLossScale.DEFAULT_INITIAL_SCALE;
+        private int lossScaleGrowthInterval = DynamicLossScale.DEFAULT_GROWTH_INTERVAL;
 
         private Builder() {
         }
@@ -551,6 +644,25 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The precision the model computes in (default {@link Precision#FP32}); {@link Precision#FP16_PURE} is
+         * refused when the graph is built.
+         */
+        public Builder precision(Precision precision) {
+            this.precision = Objects.requireNonNull(precision);
+            return this;
+        }
+
+        /**
+         * Dynamic loss scaling of {@link Precision#FP16}: the first scale (default 2^16) and the finite steps in a row
+         * after which it doubles (default 2000). Ignored in other precisions.
+         */
+        public Builder lossScaling(float initialScale, int growthInterval) {
+            this.initialLossScale = initialScale;
+            this.lossScaleGrowthInterval = growthInterval;
+            return this;
+        }
+
         /** TensorFlow thread pools (0 = TensorFlow's choice, the default). */
         public Builder threads(int intraOp, int interOp) {
             this.intraOpThreads = intraOp;
@@ -582,6 +694,7 @@ public final class Trainer implements AutoCloseable {
             if (cropHeight < 1 || cropWidth < 1) {
                 throw new IllegalArgumentException("crop size not set");
             }
+            warnIfSlow(precision);
             return new Trainer(this);
         }
     }

@@ -21,6 +21,7 @@ import org.mseg.api.MsegException;
 import org.mseg.api.TrainingException;
 import org.mseg.api.config.IterationBudget;
 import org.mseg.api.config.MsegConfig;
+import org.mseg.api.config.Precision;
 import org.mseg.api.dataset.DatasetDefinition;
 import org.mseg.api.model.Backend;
 import org.mseg.api.plugin.PluginEnvironment;
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * <p>Configuration keys read: {@code dataset, universal, use_naive_taxonomy, arch, variant, train_h, train_w,
  * scale_min, scale_max, short_size, rotate_min, rotate_max, ignore_label, aux_weight, num_examples, train_gpu,
  * batch_size, dataset_gpu_mapping, base_lr, power, momentum, weight_decay, manual_seed, save_freq (epochs of the
- * first dataset), keep_checkpoints, weight, resume, auto_resume, skip_bad}.
+ * first dataset), keep_checkpoints, weight, resume, auto_resume, skip_bad, precision} ({@code precision} comes from
+ * {@code opt_level} when unset; checkpoints record it, and a run resumes only in the precision it started with).
  */
 public final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
@@ -169,11 +171,7 @@ public final class TrainingRun {
             throw new ConfigException("TRAIN.arch '" + arch + "' is not supported by the TensorFlow training engine;"
                     + " use arch: hrnet");
         }
-        if (c.has("precision") && c.get("precision") != null && !c.getString("precision").equals("fp32")) {
-            throw new ConfigException("TRAIN.precision " + c.getString("precision") + " (from " + c.where("precision")
-                    + ") is not available in the TensorFlow engine yet; use precision: fp32 (opt_level: O0, what the"
-                    + " MSeg release models were trained with)");
-        }
+        Precision precision = precisionOf(c);
         HrnetSpec spec = HrnetSpec.named(c.getString("variant"));
         int cropH = c.getInt("train_h");
         int cropW = c.getInt("train_w");
@@ -232,8 +230,10 @@ public final class TrainingRun {
                 .auxWeight((float) c.getDouble("aux_weight"))
                 .ignoreLabel(trainingIgnore)
                 .evalSize(cropH, cropW)
+                .precision(precision)
                 .initializer(t -> {
                     if (resumeFrom.isPresent()) {
+                        checkSamePrecision(Checkpoints.read(resumeFrom.get()), resumeFrom.get(), precision, c);
                         CheckpointMetadata meta = Checkpoints.restore(resumeFrom.get(), t.session());
                         if (meta.weightsOnly()) {
                             throw new TrainingException("checkpoint " + resumeFrom.get() + " holds weights only (no"
@@ -272,22 +272,34 @@ public final class TrainingRun {
             long saveEvery = c.getInt("save_freq") * itersPerEpoch;
             int keep = c.has("keep_checkpoints") && c.get("keep_checkpoints") != null
                     ? c.getInt("keep_checkpoints") : 0;
+            List<String> extraVariables = new ArrayList<>();
+            trainer.optimizer().slots().forEach(v -> extraVariables.add(v.op().name()));
+            trainer.lossScaling().ifPresent(l -> extraVariables.addAll(l.variableNames()));
             CheckpointMetadata base = CheckpointMetadata.of(spec, numClasses, taxonomy, classNames)
-                    .withExtraVariables(trainer.optimizer().slots().stream().map(v -> v.op().name()).toList());
+                    .withExtraVariables(extraVariables);
             Map<String, Object> resolved = c.flat();
             TrainingLoop.Checkpointer checkpointer = (t, last, step) -> {
                 Map<String, Object> training = new LinkedHashMap<>();
                 training.put("iteration", t.iteration());
                 training.put("max_iters", maxIters);
                 training.put("strategy", o.strategy());
+                training.put("precision", precision.configName());
+                t.lossScaleState().ifPresent(state -> {
+                    Map<String, Object> scaler = new LinkedHashMap<>();
+                    scaler.put("scale", (double) state.scale());
+                    scaler.put("good_steps", state.goodSteps());
+                    scaler.put("skipped_steps", state.skippedSteps());
+                    training.put("loss_scale", scaler);
+                });
                 training.put("loader", last.sourceState());
                 training.put("rng", Map.of("manual_seed", seed));
                 training.put("config", jsonSafe(resolved));
                 Map<String, Object> lastStep = new LinkedHashMap<>();
-                lastStep.put("loss", step.loss());
-                lastStep.put("dataset_losses", new LinkedHashMap<>(step.datasetLosses()));
+                // a step that fp16 loss scaling skipped may have a non-finite loss, which JSON cannot hold
+                lastStep.put("loss", finiteOrNull(step.loss()));
+                lastStep.put("dataset_losses", finiteOrNull(step.datasetLosses()));
                 lastStep.put("learning_rate", step.learningRate());
-                lastStep.put("extras", new LinkedHashMap<>(step.extras()));
+                lastStep.put("extras", finiteOrNull(step.extras()));
                 training.put("last_step", lastStep);
                 Path dir = Checkpoints.write(Checkpoints.iterationDir(o.runDirectory(), t.iteration()), t.session(),
                         base.withTraining(training).withCreated(java.time.Instant.now()));
@@ -324,6 +336,43 @@ public final class TrainingRun {
                     last.or(() -> Checkpoints.latest(o.runDirectory())), trainingTime);
         }
         return result;
+    }
+
+    /** {@code TRAIN.precision} (resolved from {@code opt_level} when unset), checked against what the engine runs. */
+    private static Precision precisionOf(MsegConfig c) {
+        Precision precision = c.has("precision") && c.get("precision") != null
+                ? Precision.fromConfigName(c.getString("precision")) : Precision.FP32;
+        if (precision == Precision.FP16_PURE) {
+            try {
+                Hrnet.computeType(precision);
+            } catch (ConfigException e) {
+                throw new ConfigException(e.getMessage() + " (from " + c.where("precision") + ")", e);
+            }
+        }
+        return precision;
+    }
+
+    /**
+     * Refuses to resume a checkpoint in another precision. The weights are float32 in every precision, but the
+     * training state is not: fp16 checkpoints hold the loss scaler, and an exact resume needs the same arithmetic.
+     */
+    private static void checkSamePrecision(CheckpointMetadata meta, Path dir, Precision precision, MsegConfig c) {
+        Object saved = meta.training().getOrDefault("precision", Precision.FP32.configName());
+        if (!precision.configName().equals(saved)) {
+            throw new ConfigException("checkpoint " + dir + " was trained with TRAIN.precision " + saved + ", this run"
+                    + " has " + precision.configName() + " (from " + c.where("precision") + "); resume with --set"
+                    + " precision=" + saved + " (a run continues in the precision it started with)");
+        }
+    }
+
+    private static Object finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static Map<String, Object> finiteOrNull(Map<String, Double> values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, finiteOrNull(v)));
+        return out;
     }
 
     private static Optional<Path> resumeFolder(Options o, MsegConfig c) {
