@@ -34,6 +34,7 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
     private final Session session;
     private final HrnetForward forward;
     private final Hrnet model;
+    private final org.tensorflow.Operand<TFloat32> probabilities;
 
     private LoadedModel(CheckpointMetadata metadata, int height, int width, Graph graph, Session session,
             Hrnet model, HrnetForward forward) {
@@ -44,6 +45,8 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
         this.session = session;
         this.forward = forward;
         this.model = model;
+        this.probabilities = org.tensorflow.op.Ops.create(graph).withName("inference_probabilities").nn
+                .softmax(forward.logits());
     }
 
     /**
@@ -157,18 +160,28 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
      */
     @Override
     public float[] logits(float[] nhwc, int n) {
+        return run(nhwc, n, forward.logits());
+    }
+
+    private float[] run(float[] nhwc, int n, org.tensorflow.Operand<TFloat32> output) {
         long expected = (long) n * height * width * 3;
         if (n < 1 || nhwc.length != expected) {
             throw new IllegalArgumentException("expected " + n + " × " + height + " × " + width + " × 3 = "
                     + expected + " input values, got " + nhwc.length);
         }
         try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, height, width, 3), DataBuffers.of(nhwc, true, false));
-                Result r = session.runner().feed(forward.input(), in).fetch(forward.logits()).run()) {
+                Result r = session.runner().feed(forward.input(), in).fetch(output).run()) {
             TFloat32 out = (TFloat32) r.get(0);
-            float[] logits = new float[Math.toIntExact(out.size())];
-            out.asRawTensor().data().asFloats().read(logits);
-            return logits;
+            float[] values = new float[Math.toIntExact(out.size())];
+            out.asRawTensor().data().asFloats().read(values);
+            return values;
         }
+    }
+
+    /** Softmax probabilities, computed by TensorFlow; same layout as {@link #logits}. */
+    @Override
+    public float[] probabilities(float[] nhwc, int n) {
+        return run(nhwc, n, probabilities);
     }
 
     /** Releases the session and the graph. */

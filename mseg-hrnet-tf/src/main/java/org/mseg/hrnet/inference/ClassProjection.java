@@ -77,35 +77,38 @@ public final class ClassProjection {
     }
 
     /**
-     * Softmax of {@code sourceClasses} logits starting at {@code logits[offset]}, projected into {@code out}
-     * ({@code targetClasses} values, overwritten).
-     *
-     * @param scratch at least {@code sourceClasses} floats, overwritten
+     * Projects one pixel's model probabilities ({@code sourceClasses} values from {@code probabilities[offset]}) into
+     * {@code out} ({@code targetClasses} values, overwritten).
      */
-    public void probabilities(float[] logits, int offset, float[] out, float[] scratch) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int k = 0; k < sourceClasses; k++) {
-            max = Math.max(max, logits[offset + k]);
-        }
-        float sum = 0f;
-        for (int k = 0; k < sourceClasses; k++) {
-            float e = (float) Math.exp(logits[offset + k] - max);
-            scratch[k] = e;
-            sum += e;
-        }
-        float inv = 1f / sum;
+    public void project(float[] probabilities, int offset, float[] out) {
         if (target == null) {
-            for (int k = 0; k < sourceClasses; k++) {
-                out[k] = scratch[k] * inv;
-            }
+            System.arraycopy(probabilities, offset, out, 0, sourceClasses);
             return;
         }
         Arrays.fill(out, 0, targetClasses, 0f);
         for (int k = 0; k < sourceClasses; k++) {
             int t = target[k];
             if (t >= 0) {
-                out[t] += scratch[k] * inv;
+                out[t] += probabilities[offset + k];
             }
+        }
+    }
+
+    /** Replaces {@code k} logits from {@code values[offset]} by their softmax (max-subtracted, single precision). */
+    public static void softmaxInPlace(float[] values, int offset, int k) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = offset; i < offset + k; i++) {
+            max = Math.max(max, values[i]);
+        }
+        float sum = 0f;
+        for (int i = offset; i < offset + k; i++) {
+            float e = (float) Math.exp(values[i] - max);
+            values[i] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int i = offset; i < offset + k; i++) {
+            values[i] *= inv;
         }
     }
 }

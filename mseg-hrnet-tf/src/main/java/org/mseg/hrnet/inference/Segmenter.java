@@ -266,14 +266,14 @@ public final class Segmenter {
                     }
                 }
             }
-            float[] logits = model.logits(input, batch.size() * perWindow);
+            float[] probabilities = model.probabilities(input, batch.size() * perWindow);
             long expected = (long) batch.size() * perWindow * cropH * cropW * model.numClasses();
-            if (logits.length != expected) {
-                throw new IllegalStateException("the model returned " + logits.length + " logits, expected "
+            if (probabilities.length != expected) {
+                throw new IllegalStateException("the model returned " + probabilities.length + " values, expected "
                         + expected);
             }
             for (int i = 0; i < batch.size(); i++) {
-                accumulate(logits, i * perWindow, batch.get(i), score, count, wp);
+                accumulate(probabilities, i * perWindow, batch.get(i), score, count, wp);
             }
         }
 
@@ -295,7 +295,7 @@ public final class Segmenter {
     }
 
     /** Adds one window's (flip-averaged) probabilities to the score planes and bumps the visit count. */
-    private void accumulate(float[] logits, int image, SlidingWindow.Window win, float[][] score, int[] count,
+    private void accumulate(float[] probabilities, int image, SlidingWindow.Window win, float[][] score, int[] count,
             int wp) {
         int cropH = settings.cropHeight();
         int cropW = settings.cropWidth();
@@ -304,17 +304,16 @@ public final class Segmenter {
         boolean flip = settings.flip();
         long imageValues = (long) cropH * cropW * classes;
         IntStream.range(0, cropH).parallel().forEach(y -> {
-            float[] scratch = new float[classes];
             float[] p = new float[k];
             float[] pf = new float[k];
             int row = (win.top() + y) * wp + win.left();
             for (int x = 0; x < cropW; x++) {
                 int off = (int) (image * imageValues + ((long) y * cropW + x) * classes);
-                projection.probabilities(logits, off, p, scratch);
+                projection.project(probabilities, off, p);
                 int idx = row + x;
                 if (flip) {
                     int offF = (int) ((image + 1) * imageValues + ((long) y * cropW + (cropW - 1 - x)) * classes);
-                    projection.probabilities(logits, offF, pf, scratch);
+                    projection.project(probabilities, offF, pf);
                     for (int c = 0; c < k; c++) {
                         score[c][idx] += (p[c] + pf[c]) / 2f;
                     }

@@ -24,4 +24,20 @@ public interface WindowModel {
      * @return logits, NHWC {@code [n, windowHeight, windowWidth, numClasses]} in C order, no softmax
      */
     float[] logits(float[] nhwc, int n);
+
+    /**
+     * Runs the model and applies a softmax over the classes of each pixel. The default computes the softmax in Java
+     * from {@link #logits}; implementations may compute it on their device.
+     *
+     * @param nhwc normalised images, as for {@link #logits}
+     * @param n    number of windows
+     * @return probabilities, NHWC {@code [n, windowHeight, windowWidth, numClasses]} in C order
+     */
+    default float[] probabilities(float[] nhwc, int n) {
+        float[] logits = logits(nhwc, n);
+        int k = numClasses();
+        java.util.stream.IntStream.range(0, logits.length / k).parallel()
+                .forEach(i -> ClassProjection.softmaxInPlace(logits, i * k, k));
+        return logits;
+    }
 }

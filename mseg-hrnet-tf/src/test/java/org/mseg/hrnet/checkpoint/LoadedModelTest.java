@@ -65,4 +65,22 @@ class LoadedModelTest {
         assertThrows(InvalidInputSizeException.class, () -> LoadedModel.open(tmp, 32, 33));
         assertThrows(CheckpointException.class, () -> LoadedModel.open(tmp.resolve("none"), 33, 33));
     }
+
+    @Test
+    void probabilitiesAreTheSoftmaxOfTheLogits() {
+        try (LoadedModel m = LoadedModel.random(HrnetSpec.tiny(), 5, 17, 17, 3L)) {
+            float[] x = TestModels.random(2 * 17 * 17 * 3, 9);
+            float[] logits = m.logits(x, 2);
+            float[] probs = m.probabilities(x, 2);
+            assertEquals(logits.length, probs.length);
+            for (int i = 0; i < logits.length; i += 5) {
+                org.mseg.hrnet.inference.ClassProjection.softmaxInPlace(logits, i, 5);
+            }
+            assertArrayEquals(logits, probs, 1e-6f);
+            assertEquals(17, m.windowHeight());
+            assertEquals(m.stateDict().keySet(), Map.copyOf(m.stateDict()).keySet());
+            org.junit.jupiter.api.Assertions.assertTrue(m.stateDict().keySet().stream()
+                    .anyMatch(k -> k.startsWith("last_layer")), "state dict keys: " + m.stateDict().keySet());
+        }
+    }
 }

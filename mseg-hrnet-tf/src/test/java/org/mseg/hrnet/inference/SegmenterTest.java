@@ -169,16 +169,18 @@ class SegmenterTest {
     @Test
     void probabilitiesAreProjectedIntoTheEvaluationTaxonomy() {
         ClassProjection p = ClassProjection.of(new int[] {0, 0, 1, -1}, 2);
-        float[] logits = {1f, 2f, 3f, 4f};
-        float[] out = new float[2];
-        p.probabilities(logits, 0, out, new float[4]);
+        float[] values = {1f, 2f, 3f, 4f};
+        ClassProjection.softmaxInPlace(values, 0, 4);
         double z = Math.exp(1) + Math.exp(2) + Math.exp(3) + Math.exp(4);
+        assertEquals(Math.exp(3) / z, values[2], 1e-6);
+        assertEquals(1.0, values[0] + values[1] + values[2] + values[3], 1e-6);
+        float[] out = new float[2];
+        p.project(values, 0, out);
         assertEquals((Math.exp(1) + Math.exp(2)) / z, out[0], 1e-6);
-        assertEquals(Math.exp(3) / z, out[1], 1e-6);
-        ClassProjection id = ClassProjection.identity(4);
-        float[] all = new float[4];
-        id.probabilities(logits, 0, all, new float[4]);
-        assertEquals(1.0, all[0] + all[1] + all[2] + all[3], 1e-6);
+        assertEquals(Math.exp(3) / z, out[1], 1e-6, "class 3 is dropped");
+        float[] same = new float[4];
+        ClassProjection.identity(4).project(values, 0, same);
+        assertArrayEquals(values, same);
         assertThrows(IllegalArgumentException.class, () -> ClassProjection.of(new int[] {0, 2}, 2));
     }
 
