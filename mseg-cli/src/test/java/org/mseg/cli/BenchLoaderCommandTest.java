@@ -44,6 +44,8 @@ class BenchLoaderCommandTest {
         assertTrue(number(json, "baseline_crops_per_s") > 0, json);
         assertTrue(number(json, "speedup") > 0, json);
         assertTrue(json.contains("\"crop\":\"713x713\""), json);
+        assertTrue(number(json, "reference_crops_per_s") > 0, json);
+        assertTrue(number(json, "one_thread_vs_reference") > 0, json);
     }
 
     @Test
@@ -51,8 +53,12 @@ class BenchLoaderCommandTest {
         Result r = run("bench", "loader", "--threads", "1", "--seconds", "0.3", "--images", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("CROPS/S"), r.out());
-        String row = "1\\s+\\d+\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+\\s+1\\.00x\\s+[0-9.]+";
+        String row = "loader\\s+1\\s+\\d+\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+\\s+1\\.00x\\s+[0-9.]+";
         assertTrue(r.out().lines().anyMatch(l -> l.matches(row)), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("reference")), r.out());
+        assertTrue(r.out().contains("vs the reference"), r.out());
+        Result none = run("bench", "loader", "--threads", "1", "--seconds", "0.3", "--images", "1", "--no-reference");
+        assertTrue(none.out().lines().noneMatch(l -> l.startsWith("reference")), none.out());
         assertTrue(r.out().contains("Peak RSS:"), r.out());
     }
 
