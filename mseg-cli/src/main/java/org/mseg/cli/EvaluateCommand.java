@@ -25,7 +25,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.mseg.api.ConfigException;
 import org.mseg.api.MsegException;
-import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.io.AtomicFiles;
 import org.mseg.api.dataset.DatasetDefinition;
@@ -67,8 +66,6 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:evaluated", "1:a data or checkpoint file is missing or unreadable",
                 "2:usage or configuration error"})
 final class EvaluateCommand implements Callable<Integer> {
-    /** Test configuration used without {@code --config}. */
-    static final String DEFAULT_CONFIG = "test/default_config_360_ss";
     /** Summary file in the output folder. */
     static final String SUMMARY = "summary.json";
     /** Report file in the output folder. */
@@ -81,11 +78,8 @@ final class EvaluateCommand implements Callable<Integer> {
     PluginOptions plugins;
 
     @Mixin
-    ConfigOptions config;
+    InferenceOptions inference;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-            description = "Checkpoint folder (or a run folder: its newest checkpoint).")
-    Path checkpoint;
 
     @Option(names = "--dataset", paramLabel = "NAME[,NAME...]", split = ",",
             description = "Datasets to evaluate (default: the config's dataset).")
@@ -102,21 +96,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "NAME", description = "Split to evaluate (default: TEST.split, val).")
     String split;
 
-    @Option(names = "--base-size", paramLabel = "N",
-            description = "Shorter side before scaling: N, native or fit (one window per image)"
-                    + " (default: TEST.base_size; empty = fit).")
-    String baseSize;
 
-    @Option(names = "--scales", paramLabel = "ss|ms|LIST",
-            description = "ss (1.0), ms (0.5..1.75) or a list such as 0.75,1,1.25 (default: TEST.scales).")
-    String scales;
 
-    @Option(names = "--crop", paramLabel = "N", description = "Window size (default: TEST.test_h/test_w, 713).")
-    Integer crop;
 
-    @Option(names = "--batch", paramLabel = "N",
-            description = "Windows per model call, each with its flip (default: TEST.batch_size_val, 1).")
-    Integer batch;
 
     @Option(names = "--limit", paramLabel = "N",
             description = "Evaluate only the first N images of each list (TEST.index_step).")
@@ -141,10 +123,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PluginEnvironment env = plugins.environment();
-        MsegConfig cfg = ConfigOptions.resolve(config.configFile().orElse(DEFAULT_CONFIG), config.overrides(),
-                ConfigSchema.test(), env);
-        InferenceSettings settings = settings(cfg);
-        Path ckpt = CheckpointOption.resolve(checkpoint);
+        MsegConfig cfg = inference.config(env);
+        InferenceSettings settings = inference.settings(cfg);
+        Path ckpt = inference.checkpoint();
         CheckpointMetadata meta = Checkpoints.read(ckpt);
         List<String> names = datasetNames(cfg);
         String splitName = split != null ? split : cfg.getString("split");
@@ -228,22 +209,6 @@ final class EvaluateCommand implements Callable<Integer> {
         return MsegCommand.OK;
     }
 
-    private InferenceSettings settings(MsegConfig cfg) {
-        InferenceSettings s = InferenceSettings.fromConfig(cfg);
-        if (baseSize != null) {
-            s = s.withBaseSize(InferenceSettings.parseBaseSize(baseSize));
-        }
-        if (scales != null) {
-            s = s.withScales(InferenceSettings.parseScales(scales));
-        }
-        if (crop != null) {
-            s = s.withCrop(crop, crop);
-        }
-        if (batch != null) {
-            s = s.withWindowBatch(batch);
-        }
-        return s;
-    }
 
     private List<String> datasetNames(MsegConfig cfg) {
         if (!datasets.isEmpty()) {

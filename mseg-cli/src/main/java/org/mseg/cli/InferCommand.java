@@ -30,7 +30,6 @@ import org.bytedeco.opencv.opencv_videoio.VideoWriter;
 import org.mseg.api.ConfigException;
 import org.mseg.api.DatasetException;
 import org.mseg.api.MsegException;
-import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.plugin.Names;
 import org.mseg.api.plugin.PluginEnvironment;
@@ -69,8 +68,6 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:an input is missing or unreadable", "2:usage or configuration error"})
 final class InferCommand implements Callable<Integer> {
-    /** Test configuration used without {@code --config}. */
-    static final String DEFAULT_CONFIG = "test/default_config_360_ss";
     static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp");
     static final Set<String> VIDEO_EXTENSIONS = Set.of("avi", "mp4", "mov", "mkv", "m4v", "mpg", "mpeg", "webm");
 
@@ -81,11 +78,8 @@ final class InferCommand implements Callable<Integer> {
     PluginOptions plugins;
 
     @Mixin
-    ConfigOptions config;
+    InferenceOptions inference;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-            description = "Checkpoint folder (or a run folder: its newest checkpoint).")
-    Path checkpoint;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Images, folders of images, or videos.")
     List<Path> inputs;
@@ -107,19 +101,9 @@ final class InferCommand implements Callable<Integer> {
             description = "Also write the probability of the chosen class per pixel: png (16-bit) or npy (float32).")
     String confidence;
 
-    @Option(names = "--base-size", paramLabel = "N",
-            description = "Shorter side before scaling: N, native or fit (one window per image)"
-                    + " (default: TEST.base_size, 360).")
-    String baseSize;
 
-    @Option(names = "--scales", paramLabel = "ss|ms|LIST", description = "ss, ms or a list (default: TEST.scales).")
-    String scales;
 
-    @Option(names = "--crop", paramLabel = "N", description = "Window size (default: TEST.test_h, 713).")
-    Integer crop;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Windows per model call (default: 1).")
-    Integer batch;
 
     @Option(names = "--no-overlay", description = "Skip the colour and overlay pictures (label maps only).")
     boolean noOverlay;
@@ -130,22 +114,9 @@ final class InferCommand implements Callable<Integer> {
             throw new ConfigException("--confidence must be png or npy, got '" + confidence + "'");
         }
         PluginEnvironment env = plugins.environment();
-        MsegConfig cfg = ConfigOptions.resolve(config.configFile().orElse(DEFAULT_CONFIG), config.overrides(),
-                ConfigSchema.test(), env);
-        InferenceSettings settings = InferenceSettings.fromConfig(cfg);
-        if (baseSize != null) {
-            settings = settings.withBaseSize(InferenceSettings.parseBaseSize(baseSize));
-        }
-        if (scales != null) {
-            settings = settings.withScales(InferenceSettings.parseScales(scales));
-        }
-        if (crop != null) {
-            settings = settings.withCrop(crop, crop);
-        }
-        if (batch != null) {
-            settings = settings.withWindowBatch(batch);
-        }
-        Path ckpt = CheckpointOption.resolve(checkpoint);
+        MsegConfig cfg = inference.config(env);
+        InferenceSettings settings = inference.settings(cfg);
+        Path ckpt = inference.checkpoint();
         CheckpointMetadata meta = Checkpoints.read(ckpt);
         TaxonomyConverter converter = TaxonomyConverter.of(env);
         ClassProjection projection;

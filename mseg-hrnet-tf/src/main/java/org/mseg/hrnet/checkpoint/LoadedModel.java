@@ -1,9 +1,11 @@
 package org.mseg.hrnet.checkpoint;
 
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.mseg.hrnet.BatchNormMode;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetForward;
+import org.mseg.hrnet.HrnetSpec;
 import org.mseg.hrnet.inference.WindowModel;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -63,21 +65,7 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
     public static LoadedModel open(Path dir, int height, int width) {
         Hrnet.checkInputSize(height, width);
         CheckpointMetadata meta = Checkpoints.read(dir);
-        Graph graph = new Graph();
-        Session session = null;
-        try {
-            Hrnet model = Hrnet.create(graph, meta.spec(), meta.numClasses(), 0L);
-            HrnetForward forward = model.forward("inference", -1, height, width, BatchNormMode.INFERENCE);
-            session = new Session(graph);
-            Checkpoints.restore(dir, session);
-            return new LoadedModel(meta, height, width, graph, session, model, forward);
-        } catch (RuntimeException e) {
-            if (session != null) {
-                session.close();
-            }
-            graph.close();
-            throw e;
-        }
+        return build(meta, height, width, 0L, session -> Checkpoints.restore(dir, session));
     }
 
     /**
@@ -89,18 +77,23 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
      * @param width      input width, {@code 8k + 1}
      * @param seed       initialisation seed
      */
-    public static LoadedModel random(org.mseg.hrnet.HrnetSpec spec, int numClasses, int height, int width,
-            long seed) {
+    public static LoadedModel random(HrnetSpec spec, int numClasses, int height, int width, long seed) {
+        CheckpointMetadata meta = CheckpointMetadata.of(spec, numClasses, "(random)",
+                CheckpointMetadata.placeholderClassNames(numClasses));
+        return build(meta, height, width, seed, Session::initialize);
+    }
+
+    /** Builds the inference graph of {@code meta}'s model, opens a session and sets the weights with {@code init}. */
+    private static LoadedModel build(CheckpointMetadata meta, int height, int width, long seed,
+            Consumer<Session> init) {
         Hrnet.checkInputSize(height, width);
         Graph graph = new Graph();
         Session session = null;
         try {
-            Hrnet model = Hrnet.create(graph, spec, numClasses, seed);
+            Hrnet model = Hrnet.create(graph, meta.spec(), meta.numClasses(), seed);
             HrnetForward forward = model.forward("inference", -1, height, width, BatchNormMode.INFERENCE);
             session = new Session(graph);
-            session.initialize();
-            CheckpointMetadata meta = CheckpointMetadata.of(spec, numClasses, "(random)",
-                    CheckpointMetadata.placeholderClassNames(numClasses));
+            init.accept(session);
             return new LoadedModel(meta, height, width, graph, session, model, forward);
         } catch (RuntimeException e) {
             if (session != null) {
