@@ -2,14 +2,11 @@ package org.mseg.cli;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,13 +21,13 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.mseg.api.ConfigException;
-import org.mseg.api.MsegException;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.io.AtomicFiles;
 import org.mseg.api.dataset.DatasetDefinition;
 import org.mseg.api.json.Json;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.datasets.DataRoot;
+import org.mseg.datasets.ImageFiles;
 import org.mseg.datasets.SampleReader;
 import org.mseg.datasets.SplitList;
 import org.mseg.datasets.metrics.HarmonicMean;
@@ -316,13 +313,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     Mat panel = Panels.sideBySide(List.of(bgr, gtColour, predColour, predOverlay),
                             List.of("image", "ground truth", "prediction", "overlay"))) {
                 Path file = folder.resolve(stem + ".jpg");
-                Files.createDirectories(folder);
-                if (!imwrite(file.toString(), panel)) {
-                    throw new MsegException("cannot write " + file);
-                }
+                ImageFiles.write(file, panel);
                 written.add(new HtmlReport.Triplet(stem, file.toAbsolutePath().toString()));
-            } catch (IOException e) {
-                throw new MsegException("cannot create " + folder + ": " + e.getMessage(), e);
             }
         }
 

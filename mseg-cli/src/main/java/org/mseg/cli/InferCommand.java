@@ -3,7 +3,6 @@ package org.mseg.cli;
 import static org.bytedeco.opencv.global.opencv_core.CV_16UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.bytedeco.opencv.global.opencv_videoio.CAP_PROP_FPS;
 import static org.bytedeco.opencv.global.opencv_videoio.CAP_PROP_FRAME_COUNT;
 
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -31,9 +29,11 @@ import org.mseg.api.ConfigException;
 import org.mseg.api.DatasetException;
 import org.mseg.api.MsegException;
 import org.mseg.api.config.MsegConfig;
+import org.mseg.api.io.AtomicFiles;
 import org.mseg.api.plugin.Names;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.taxonomy.TaxonomyDefinition;
+import org.mseg.datasets.ImageFiles;
 import org.mseg.datasets.viz.Legend;
 import org.mseg.datasets.viz.Overlay;
 import org.mseg.datasets.viz.Palette;
@@ -316,7 +316,7 @@ final class InferCommand implements Callable<Integer> {
                 throw new DatasetException("video " + video + " has no readable frames");
             }
             try {
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.replace(tmp, target);
             } catch (IOException e) {
                 throw new MsegException("cannot move " + tmp + " to " + target + ": " + e.getMessage(), e);
             }
@@ -328,17 +328,7 @@ final class InferCommand implements Callable<Integer> {
     }
 
     private static void write(Path file, Mat image) {
-        String name = file.getFileName().toString();
-        Path tmp = file.resolveSibling("." + name.substring(0, name.lastIndexOf('.')) + ".tmp"
-                + name.substring(name.lastIndexOf('.')));
-        if (!imwrite(tmp.toString(), image)) {
-            throw new MsegException("cannot write " + file + " (is the folder writable?)");
-        }
-        try {
-            org.mseg.api.io.AtomicFiles.replace(tmp, file);
-        } catch (IOException e) {
-            throw new MsegException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        ImageFiles.write(file, image);
     }
 
     /** The three largest classes of a prediction, for the log line. */
@@ -373,5 +363,4 @@ final class InferCommand implements Callable<Integer> {
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
     }
-
 }

@@ -2,7 +2,6 @@ package org.mseg.datasets.metrics;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.mseg.api.MsegException;

@@ -3,7 +3,6 @@ package org.mseg.hrnet.inference;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +16,7 @@ import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.mseg.api.DatasetException;
 import org.mseg.api.MsegException;
-import org.mseg.api.io.AtomicFiles;
+import org.mseg.datasets.ImageFiles;
 import org.mseg.datasets.Sample;
 import org.mseg.datasets.SampleReader;
 import org.mseg.datasets.SplitEntry;
@@ -277,20 +276,9 @@ public final class DatasetEvaluator {
 
     /** Writes a label map as an 8-bit PNG atomically (temporary file, then rename). */
     static void writeLabel(Path file, byte[] labels, int h, int w) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp.png");
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        } catch (IOException e) {
-            throw new MsegException("cannot create the folder of " + file + ": " + e.getMessage(), e);
-        }
         try (Mat m = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC1)) {
             ((ByteBuffer) m.createBuffer()).put(labels);
-            if (!imwrite(tmp.toString(), m)) {
-                throw new MsegException("cannot write " + tmp + " (is the folder writable?)");
-            }
-            AtomicFiles.replace(tmp, file);
-        } catch (IOException e) {
-            throw new MsegException("cannot write " + file + ": " + e.getMessage(), e);
+            ImageFiles.write(file, m);
         }
     }
 
