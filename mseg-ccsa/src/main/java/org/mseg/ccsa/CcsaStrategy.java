@@ -6,9 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.mseg.api.ConfigException;
-import org.mseg.api.train.TrainingStrategy;
 import org.mseg.hrnet.engine.DatasetSlice;
-import org.mseg.hrnet.engine.GraphTrainingStrategy;
+import org.mseg.hrnet.engine.TensorFlowStrategy;
 import org.mseg.hrnet.engine.SegmentationLoss;
 import org.mseg.hrnet.engine.StepBatch;
 import org.mseg.hrnet.engine.StepContext;
@@ -42,7 +41,7 @@ import org.tensorflow.types.TUint8;
  * Logged extras: {@code ccsa/contrastive}, {@code ccsa/cross_entropy}, {@code ccsa/positive_pairs},
  * {@code ccsa/negative_pairs}.
  */
-public final class CcsaStrategy implements TrainingStrategy, GraphTrainingStrategy {
+public final class CcsaStrategy implements TensorFlowStrategy {
 
     /** The strategy's name. */
     public static final String NAME = "ccsa";
@@ -67,14 +66,6 @@ public final class CcsaStrategy implements TrainingStrategy, GraphTrainingStrate
         return NAME;
     }
 
-    @Override
-    public <T> T unwrap(Class<T> type) {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new IllegalArgumentException("strategy '" + NAME + "' offers " + GraphTrainingStrategy.class.getName()
-                + ", not " + type.getName());
-    }
 
     /** The sampling seed of a step: a fixed mix of the step number. */
     static long stepSeed(long iteration) {

@@ -8,9 +8,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import org.mseg.api.ConfigException;
 import org.mseg.api.config.Precision;
-import org.mseg.api.train.TrainingStrategy;
 import org.mseg.hrnet.engine.DatasetSlice;
-import org.mseg.hrnet.engine.GraphTrainingStrategy;
+import org.mseg.hrnet.engine.TensorFlowStrategy;
 import org.mseg.hrnet.engine.StepContext;
 import org.mseg.hrnet.engine.StepOutcome;
 import org.mseg.hrnet.engine.StepProgram;
@@ -65,7 +64,7 @@ import org.tensorflow.types.TFloat64;
  * fp16 is refused (per-dataset gradients are read between two session runs, which dynamic loss scaling cannot
  * skip).
  */
-public final class MgdaStrategy implements TrainingStrategy, GraphTrainingStrategy {
+public final class MgdaStrategy implements TensorFlowStrategy {
 
     /** The strategy's name. */
     public static final String NAME = "mgda";
@@ -100,14 +99,6 @@ public final class MgdaStrategy implements TrainingStrategy, GraphTrainingStrate
         return NAME;
     }
 
-    @Override
-    public <T> T unwrap(Class<T> type) {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new IllegalArgumentException("strategy '" + NAME + "' offers " + GraphTrainingStrategy.class.getName()
-                + ", not " + type.getName());
-    }
 
     @Override
     public StepProgram build(StrategyContext context) {

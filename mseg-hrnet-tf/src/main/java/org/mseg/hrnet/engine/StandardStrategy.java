@@ -1,7 +1,6 @@
 package org.mseg.hrnet.engine;
 
 import java.util.Map;
-import org.mseg.api.train.TrainingStrategy;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.op.Op;
@@ -12,7 +11,7 @@ import org.tensorflow.types.TFloat32;
  * of the per-dataset mean cross-entropies (the average of the per-dataset gradients, as upstream's DDP all-reduce
  * computes it), one SGD step.
  */
-public final class StandardStrategy implements TrainingStrategy, GraphTrainingStrategy {
+public final class StandardStrategy implements TensorFlowStrategy {
 
     /** The strategy's name. */
     public static final String NAME = "standard";
@@ -26,14 +25,6 @@ public final class StandardStrategy implements TrainingStrategy, GraphTrainingSt
         return NAME;
     }
 
-    @Override
-    public <T> T unwrap(Class<T> type) {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new IllegalArgumentException("strategy '" + NAME + "' offers " + GraphTrainingStrategy.class.getName()
-                + ", not " + type.getName());
-    }
 
     @Override
     public StepProgram build(StrategyContext context) {
