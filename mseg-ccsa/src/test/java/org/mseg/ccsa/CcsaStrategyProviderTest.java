@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.module.ModuleDescriptor;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mseg.api.ConfigException;
 import org.mseg.api.model.Backend;
+import org.mseg.api.testkit.ProviderRegistration;
 import org.mseg.api.train.TrainingStrategy;
 import org.mseg.api.train.TrainingStrategyProvider;
 import org.mseg.hrnet.engine.DatasetSlice;
@@ -37,18 +34,8 @@ class CcsaStrategyProviderTest {
     };
 
     @Test
-    void registeredInModuleInfoAndMetaInfServices() throws IOException {
-        ModuleDescriptor descriptor = CcsaStrategyProvider.class.getModule().getDescriptor();
-        assertTrue(descriptor.provides().stream().anyMatch(
-                p -> p.service().equals(TrainingStrategyProvider.class.getName())
-                        && p.providers().equals(List.of(CcsaStrategyProvider.class.getName()))),
-                descriptor.provides().toString());
-        String resource = "META-INF/services/" + TrainingStrategyProvider.class.getName();
-        try (InputStream in = CcsaStrategyProvider.class.getModule().getResourceAsStream(resource)) {
-            assertTrue(in != null, resource + " is missing");
-            assertEquals(CcsaStrategyProvider.class.getName(), new String(in.readAllBytes(),
-                    StandardCharsets.UTF_8).trim());
-        }
+    void registeredInModuleInfoAndMetaInfServices() {
+        ProviderRegistration.check(TrainingStrategyProvider.class, CcsaStrategyProvider.class);
     }
 
     @Test

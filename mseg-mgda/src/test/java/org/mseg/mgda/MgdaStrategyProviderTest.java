@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.module.ModuleDescriptor;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +15,7 @@ import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.model.Backend;
 import org.mseg.api.plugin.PluginEnvironment;
+import org.mseg.api.testkit.ProviderRegistration;
 import org.mseg.api.train.TrainingStrategy;
 import org.mseg.api.train.TrainingStrategyProvider;
 import org.mseg.hrnet.engine.GraphTrainingStrategy;
@@ -39,18 +36,8 @@ class MgdaStrategyProviderTest {
     };
 
     @Test
-    void registeredInModuleInfoAndMetaInfServices() throws IOException {
-        ModuleDescriptor descriptor = MgdaStrategyProvider.class.getModule().getDescriptor();
-        assertTrue(descriptor.provides().stream().anyMatch(
-                p -> p.service().equals(TrainingStrategyProvider.class.getName())
-                        && p.providers().equals(List.of(MgdaStrategyProvider.class.getName()))),
-                descriptor.provides().toString());
-        String resource = "META-INF/services/" + TrainingStrategyProvider.class.getName();
-        try (InputStream in = MgdaStrategyProvider.class.getModule().getResourceAsStream(resource)) {
-            assertTrue(in != null, resource + " is missing");
-            assertEquals(MgdaStrategyProvider.class.getName(), new String(in.readAllBytes(),
-                    StandardCharsets.UTF_8).trim());
-        }
+    void registeredInModuleInfoAndMetaInfServices() {
+        ProviderRegistration.check(TrainingStrategyProvider.class, MgdaStrategyProvider.class);
     }
 
     @Test

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +25,7 @@ import org.mseg.api.dataset.LabelEncoding;
 import org.mseg.api.dataset.SplitDefinition;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.plugin.Registry;
+import org.mseg.api.testkit.ProviderRegistration;
 import org.mseg.datasets.SplitEntry;
 import org.mseg.datasets.SplitList;
 
@@ -75,16 +74,10 @@ class MsegDatasetProviderTest {
     }
 
     @Test
-    void registeredInModuleInfoAndServicesFile() throws IOException {
+    void registeredInModuleInfoAndServicesFile() {
+        ProviderRegistration.check(DatasetProvider.class, MsegDatasetProvider.class);
         ModuleDescriptor descriptor = MsegDatasetProvider.class.getModule().getDescriptor();
-        assertTrue(descriptor.provides().stream().anyMatch(p -> p.service().equals(DatasetProvider.class.getName())
-                && p.providers().equals(List.of(MsegDatasetProvider.class.getName()))), descriptor.toString());
         assertFalse(descriptor.exports().stream().anyMatch(e -> e.source().equals("org.mseg.datasets.builtin")));
-        try (InputStream in = MsegDatasetProvider.class.getModule()
-                .getResourceAsStream("META-INF/services/" + DatasetProvider.class.getName())) {
-            assertEquals(MsegDatasetProvider.class.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .strip());
-        }
     }
 
     @Test
