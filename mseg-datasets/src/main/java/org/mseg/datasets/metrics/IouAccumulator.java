@@ -93,13 +93,7 @@ public final class IouAccumulator {
                 inter[p]++;
             }
         }
-        synchronized (this) {
-            for (int k = 0; k < numClasses; k++) {
-                intersection[k] += inter[k];
-                predicted[k] += pred[k];
-                this.target[k] += tgt[k];
-            }
-        }
+        fold(inter, pred, tgt);
     }
 
     /**
@@ -134,12 +128,15 @@ public final class IouAccumulator {
                 }
             }
         }
-        synchronized (this) {
-            for (int k = 0; k < numClasses; k++) {
-                intersection[k] += inter[k];
-                predicted[k] += pred[k];
-                this.target[k] += tgt[k];
-            }
+        fold(inter, pred, tgt);
+    }
+
+    /** Adds one image's histograms (at least {@code K} bins each) to the totals. */
+    private synchronized void fold(int[] inter, int[] pred, int[] tgt) {
+        for (int k = 0; k < numClasses; k++) {
+            intersection[k] += inter[k];
+            predicted[k] += pred[k];
+            target[k] += tgt[k];
         }
     }
 
