@@ -11,8 +11,12 @@ import org.mseg.datasets.Sample;
 
 /**
  * Resizes so that the shorter side equals {@code shortSize}, as upstream's {@code ResizeShort}: if {@code h <= w} the
- * height becomes S and the width {@code int(w*S/h)} (truncated), else the width becomes S and the height
- * {@code int(h*S/w)}. Image bilinear, label nearest; applied even when it enlarges.
+ * height becomes S and the width {@code int(w * (S / float(h)))}, else the width becomes S and the height
+ * {@code int(h * (S / float(w)))}. Image bilinear, label nearest; applied even when it enlarges.
+ *
+ * <p>The order of upstream's double arithmetic matters: {@code S / h} is rounded before the multiplication, so where
+ * {@code w·S/h} is an exact integer the product can land just below it and truncate one pixel short (S = 360 on a
+ * 286×132 image gives 779, not 780). {@link #outputSize} repeats that arithmetic step for step.
  */
 public final class ResizeShort implements Transform {
     private final int shortSize;
@@ -30,12 +34,17 @@ public final class ResizeShort implements Transform {
         return shortSize;
     }
 
-    /** The output size (width, height) for an input of the given size. */
+    /** The output size (width, height) for an input of the given size, as upstream computes it (see the class). */
     public int[] outputSize(int width, int height) {
         if (height <= width) {
-            return new int[] {(int) ((double) ((long) width * shortSize) / height), shortSize};
+            return new int[] {longSide(width, height), shortSize};
         }
-        return new int[] {shortSize, (int) ((double) ((long) height * shortSize) / width)};
+        return new int[] {shortSize, longSide(height, width)};
+    }
+
+    /** Upstream's {@code int(longer * (S / float(shorter)))}: the division first, in double, then truncation. */
+    private int longSide(int longer, int shorter) {
+        return (int) (longer * ((double) shortSize / shorter));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.mseg.datasets.loader;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.FloatBuffer;
 import java.util.Optional;
@@ -179,5 +181,23 @@ class PooledTrainChainTest {
             }
         }
         }
+    }
+
+    @Test
+    void shortSideResizeTruncatesLikeUpstreamBeforeTheCrop() {
+        // 132x286 -> short side 360: upstream int(286 * (360 / 132.0)) = 779 columns, not 780. Scale 1, no optional
+        // step, a 781-column crop: 2 columns of padding, split 1 left and 1 right (780 columns would pad 1 right only).
+        TransformParams params = new TransformParams(360, 1.0, 1.0, -10, 10, 360, 781, 255);
+        Supplier<RandomGenerator> random = () -> new TestMats.Scripted().thenDoubles(0.0, 0.9, 0.9, 0.9).thenInts(0, 0);
+        assertSameCrop(params, () -> sample(132, 286), random, 0);
+        byte[] labels = new byte[360 * 781];
+        try (Workspace ws = new Workspace(); Sample s = sample(132, 286)) {
+            new PooledTrainChain(params).apply(s.image(), s.label(), random.get(), ws, new float[360 * 781 * 3], labels,
+                    0, LUT);
+        }
+        int row = 10; // from source row 3, whose column 0 holds a class, not an ignore pixel
+        assertEquals(255, labels[row * 781] & 0xff, "left padding column");
+        assertEquals(255, labels[row * 781 + 780] & 0xff, "right padding column");
+        assertNotEquals(255, labels[row * 781 + 1] & 0xff, "first image column");
     }
 }

@@ -65,6 +65,23 @@ class TransformsTest {
     }
 
     @Test
+    void resizeShortDividesBeforeMultiplyingLikeUpstream() {
+        // Upstream: int(w * (S / float(h))). Where w*S/h is an exact integer, S/h rounds down and the product truncates
+        // one pixel short (python3: int(286*(360/float(132))) == 779, int(633*(1080/float(211))) == 3239).
+        assertArrayEquals(new int[] {779, 360}, new ResizeShort(360).outputSize(286, 132));
+        assertArrayEquals(new int[] {3239, 1080}, new ResizeShort(1080).outputSize(633, 211));
+        // The portrait branch: int(h * (S / float(w))).
+        assertArrayEquals(new int[] {360, 779}, new ResizeShort(360).outputSize(132, 286));
+        assertArrayEquals(new int[] {1080, 3239}, new ResizeShort(1080).outputSize(211, 633));
+        try (Sample s = gradient(132, 286)) {
+            new ResizeShort(360).apply(s, new Scripted());
+            assertEquals(360, s.height());
+            assertEquals(779, s.width());
+            assertEquals(779, s.label().cols());
+        }
+    }
+
+    @Test
     void resizeShortEnlargesToo() {
         try (Sample s = gradient(4, 6)) {
             new ResizeShort(12).apply(s, new Scripted());
