@@ -6,7 +6,6 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
@@ -31,24 +30,46 @@ import org.mseg.api.taxonomy.TaxonomyDefinition;
  * <p>Every failure (missing or undecodable file, wrong label format, size mismatch, invalid class id) is a
  * {@link DatasetException} naming the list, the line and the file. Label ids stay in the dataset's taxonomy;
  * conversion to a training taxonomy is the {@code LabelLookup} transform.
+ *
+ * <p>Beyond upstream, as its {@link ReadPolicy} says: a file is checked with {@link ImageFiles#check} before it is
+ * decoded (known format, complete data, at most {@link ReadPolicy#maxImagePixels} pixels), and a list path that
+ * leads outside the data root is refused.
  */
 public final class SampleReader {
     private final SplitList list;
     private final Path datasetFolder;
+    private final Path root;
     private final int numClasses;
+    private final ReadPolicy policy;
 
     /**
+     * A reader with the {@link ReadPolicy#DEFAULT default policy} whose list paths must stay inside
+     * {@code datasetFolder}.
+     *
      * @param list          the split list whose entries are read
      * @param datasetFolder folder the list's paths are relative to
      * @param numClasses    class count of the dataset's taxonomy; label ids must be below it or 255
      */
     public SampleReader(SplitList list, Path datasetFolder, int numClasses) {
+        this(list, datasetFolder, datasetFolder, numClasses, ReadPolicy.DEFAULT);
+    }
+
+    /**
+     * @param list          the split list whose entries are read
+     * @param datasetFolder folder the list's paths are relative to
+     * @param root          the data root; unless the policy allows it, list paths must lead to files under it
+     * @param numClasses    class count of the dataset's taxonomy; label ids must be below it or 255
+     * @param policy        size limit and path confinement
+     */
+    public SampleReader(SplitList list, Path datasetFolder, Path root, int numClasses, ReadPolicy policy) {
         this.list = Objects.requireNonNull(list, "list");
         this.datasetFolder = Objects.requireNonNull(datasetFolder, "datasetFolder");
+        this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
         if (numClasses < 1 || numClasses > TaxonomyDefinition.IGNORE_ID) {
             throw new IllegalArgumentException("an 8-bit label taxonomy has 1..255 classes, got " + numClasses);
         }
         this.numClasses = numClasses;
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     /**
@@ -58,6 +79,16 @@ public final class SampleReader {
      */
     public static SampleReader of(DatasetDefinition dataset, DataRoot root, SplitList list,
             Registry<TaxonomyDefinition> taxonomies) {
+        return of(dataset, root, list, taxonomies, ReadPolicy.DEFAULT);
+    }
+
+    /**
+     * As {@link #of(DatasetDefinition, DataRoot, SplitList, Registry)}, with a read policy.
+     *
+     * @throws DatasetException if the dataset's labels are not 8-bit or its taxonomy is unknown
+     */
+    public static SampleReader of(DatasetDefinition dataset, DataRoot root, SplitList list,
+            Registry<TaxonomyDefinition> taxonomies, ReadPolicy policy) {
         if (dataset.labelEncoding() != LabelEncoding.GRAY8) {
             throw new DatasetException("Dataset '" + dataset.name() + "' stores " + dataset.labelEncoding()
                     + " labels; training reads 8-bit labels only. Remap it to an 8-bit taxonomy first.");
@@ -65,7 +96,7 @@ public final class SampleReader {
         TaxonomyDefinition taxonomy = taxonomies.find(dataset.taxonomy()).orElseThrow(() -> new DatasetException(
                 "Dataset '" + dataset.name() + "' uses taxonomy '" + dataset.taxonomy() + "', which no taxonomy"
                         + " provider defines. Add the plugin that provides it. Known: " + taxonomies.names()));
-        return new SampleReader(list, root.folderOf(dataset), taxonomy.classNames().size());
+        return new SampleReader(list, root.folderOf(dataset), root.path(), taxonomy.classNames().size(), policy);
     }
 
     /** The list this reader reads. */
@@ -122,11 +153,7 @@ public final class SampleReader {
      */
     public Mat readImage(SplitEntry entry) {
         Path path = existing(entry, entry.imagePath(), "image");
-        try (Mat bgr = imread(path.toString(), IMREAD_COLOR); Mat rgb = new Mat()) {
-            if (bgr.empty()) {
-                throw new DatasetException(where(entry) + ": cannot decode image " + path + ". It is not a readable"
-                        + " JPEG/PNG; re-download or re-extract it.");
-            }
+        try (Mat bgr = decode(entry, path, "image", IMREAD_COLOR); Mat rgb = new Mat()) {
             cvtColor(bgr, rgb, COLOR_BGR2RGB);
             Mat image = new Mat();
             rgb.convertTo(image, CV_32F);
@@ -191,6 +218,9 @@ public final class SampleReader {
         if (size == 0) {
             return false;
         }
+        ByteBuffer fileBytes = buffers.file.data().capacity(size).asByteBuffer();
+        checked(entry, () -> ImageFiles.check(path, flags == IMREAD_COLOR ? "image" : "label", fileBytes,
+                policy.maxImagePixels()));
         try (Mat encoded = new Mat(1, size, CV_8UC1, buffers.file.data()); Mat decoded = imdecode(encoded, flags, dst)) {
             return !decoded.empty();
         }
@@ -242,7 +272,7 @@ public final class SampleReader {
 
     private Mat readLabel(SplitEntry entry, String labelPath) {
         Path path = existing(entry, labelPath, "label");
-        Mat label = imread(path.toString(), IMREAD_UNCHANGED);
+        Mat label = decode(entry, path, "label", IMREAD_UNCHANGED);
         try {
             checkLabel(entry, path, label);
             return label;
@@ -282,8 +312,29 @@ public final class SampleReader {
         }
     }
 
+    /** Reads and decodes a file with {@link ImageFiles#read}; its failures name the list line too. */
+    private Mat decode(SplitEntry entry, Path path, String what, int flags) {
+        return checked(entry, () -> ImageFiles.read(path, what, flags, policy.maxImagePixels()));
+    }
+
+    private <T> T checked(SplitEntry entry, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (DatasetException e) {
+            throw new DatasetException(where(entry) + ": " + e.getMessage(), e);
+        }
+    }
+
     private Path existing(SplitEntry entry, String relative, String what) {
         Path path = resolve(relative);
+        if (!policy.permitPathsOutsideRoot() && !path.toAbsolutePath().normalize().startsWith(root)) {
+            throw new DatasetException(where(entry) + ": " + what + " path '" + relative + "' leads to "
+                    + path.toAbsolutePath().normalize() + ", outside the data root " + root + ". List paths are"
+                    + " relative to the dataset folder " + datasetFolder + " and must stay under the data root: fix"
+                    + " the line, or link the files into the data root (links are followed), or allow such paths"
+                    + " with " + ReadPolicy.OUTSIDE_ROOT_KEY + ": True ('datasets check"
+                    + " --permit-paths-outside-root').");
+        }
         if (!Files.isRegularFile(path)) {
             throw new DatasetException(where(entry) + ": " + what + " file " + path + " does not exist. Check the"
                     + " data root and that the dataset was downloaded and prepared.");

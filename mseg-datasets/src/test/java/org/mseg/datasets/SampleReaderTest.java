@@ -155,4 +155,117 @@ class SampleReaderTest {
             assertEquals(CV_32FC3, image.type());
         }
     }
+
+    /** A reader of the lines, relative to {@code datasetFolder}, that is also the data root. */
+    private SampleReader reader(String lines, Path datasetFolder, ReadPolicy policy) throws IOException {
+        SplitList list = SplitList.parse(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)),
+                "toy/list/train.txt", true);
+        return new SampleReader(list, datasetFolder, datasetFolder, 5, policy);
+    }
+
+    @Test
+    void aJpegCutShortIsUndecodableDataNamingListLineAndFile() throws IOException {
+        byte[] jpeg = EncodedImages.encode(".jpg", 48, 64);
+        Files.write(dir.resolve("cut.jpg"), EncodedImages.cut(jpeg, 0.4));
+        writeLabel("lbl.png", 48, 64, 0);
+        DatasetException e = readFails("cut.jpg lbl.png\n", 5, 0);
+        assertNames(e, "toy/list/train.txt line 1", dir.resolve("cut.jpg").toString(), "cannot decode image",
+                "truncated JPEG", "FFD9");
+        SampleReader reader = reader("cut.jpg lbl.png\n", 5);
+        assertNames(assertThrows(DatasetException.class, () -> reader.readImage(reader.list().entries().get(0))),
+                dir.resolve("cut.jpg").toString(), "truncated JPEG");
+    }
+
+    @Test
+    void aJpegWithBytesAfterItsEndMarkerIsRead() throws IOException {
+        byte[] jpeg = EncodedImages.encode(".jpg", 48, 64);
+        byte[] trailer = "appended by a camera".getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = java.util.Arrays.copyOf(jpeg, jpeg.length + trailer.length);
+        System.arraycopy(trailer, 0, bytes, jpeg.length, trailer.length);
+        Files.write(dir.resolve("trailer.jpg"), bytes);
+        writeLabel("lbl.png", 48, 64, 0);
+        try (Sample s = reader("trailer.jpg lbl.png\n", 5).read(0)) {
+            assertEquals(64, s.width());
+        }
+    }
+
+    @Test
+    void aLabelPngCutShortNamesTheFile() throws IOException {
+        writeImage("img.png", 40, 50);
+        writeLabel("full.png", 40, 50, 0);
+        Files.write(dir.resolve("lbl.png"), EncodedImages.cut(Files.readAllBytes(dir.resolve("full.png")), 0.7));
+        assertNames(readFails("img.png lbl.png\n", 5, 0), "line 1", dir.resolve("lbl.png").toString(),
+                "cannot decode label", "truncated PNG");
+    }
+
+    @Test
+    void imagesAndLabelsAboveThePixelLimitAreRefusedFromTheirHeader() throws IOException {
+        writeImage("img.png", 10, 12);
+        writeLabel("lbl.png", 10, 12, 0);
+        assertNames(assertThrows(DatasetException.class,
+                () -> reader("img.png lbl.png\n", dir, new ReadPolicy(100, false)).read(0).close()),
+                "toy/list/train.txt line 1", dir.resolve("img.png").toString(), "10 = 120 pixels", "limit of 100",
+                "DATA.max_image_pixels");
+        try (Sample s = reader("img.png lbl.png\n", dir, new ReadPolicy(120, false)).read(0)) {
+            assertEquals(12, s.width());
+        }
+        writeImage("small.png", 2, 2);
+        writeLabel("small_lbl.png", 2, 2, 0);
+        assertNames(assertThrows(DatasetException.class,
+                () -> reader("small.png lbl.png\n", dir, new ReadPolicy(100, false)).read(0).close()),
+                dir.resolve("lbl.png").toString(), "label", "limit of 100");
+        // The default limit, on a header claiming 20000 x 20000 pixels: refused before any decoding.
+        Files.write(dir.resolve("huge.png"), EncodedImages.pngClaiming(20000, 20000));
+        assertNames(readFails("huge.png small_lbl.png\n", 5, 0), dir.resolve("huge.png").toString(),
+                "20000x20000", "limit of 67,108,864");
+    }
+
+    @Test
+    void listPathsLeadingOutsideTheDataRootAreRefusedNamingListAndLine() throws IOException {
+        Path root = dir.resolve("root");
+        Path toy = Files.createDirectories(root.resolve("toy"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        writeImage("outside/img.png", 4, 3);
+        writeLabel("outside/lbl.png", 4, 3, 0);
+        Files.createDirectories(root.resolve("other"));
+        writeImage("root/other/img.png", 4, 3);
+        writeLabel("root/toy/lbl.png", 4, 3, 0);
+        SplitList list = SplitList.parse(new ByteArrayInputStream(("sub/../lbl.png lbl.png\n"
+                + "../../outside/img.png lbl.png\n"
+                + outside.resolve("img.png").toAbsolutePath() + " lbl.png\n"
+                + "../other/img.png lbl.png\n").getBytes(StandardCharsets.UTF_8)), "toy/list/train.txt", true);
+        Files.createDirectories(toy.resolve("sub"));
+        SampleReader confined = new SampleReader(list, toy, root, 5, ReadPolicy.DEFAULT);
+        // Inside the root: '..' that stays in the dataset folder, and a sibling folder of the root.
+        confined.read(0).close();
+        confined.read(3).close();
+        for (int i : new int[] {1, 2}) {
+            DatasetException e = assertThrows(DatasetException.class, () -> confined.read(i).close());
+            assertNames(e, "toy/list/train.txt line " + (i + 1), "outside the data root " + root.toAbsolutePath(),
+                    outside.resolve("img.png").toAbsolutePath().toString(), "DATA.permit_paths_outside_root",
+                    "--permit-paths-outside-root");
+        }
+        SampleReader allowed = new SampleReader(list, toy, root, 5, new ReadPolicy(ImageFiles.DEFAULT_MAX_PIXELS,
+                true));
+        allowed.read(1).close();
+        allowed.read(2).close();
+        // The constructor without a root confines the paths to the dataset folder.
+        assertThrows(DatasetException.class, () -> new SampleReader(list, toy, 5).read(3).close());
+    }
+
+    @Test
+    void aSymbolicLinkInsideTheRootIsFollowedWhereverItPoints() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path elsewhere = Files.createDirectories(dir.resolve("other-disk"));
+        writeImage("other-disk/img.png", 4, 3);
+        writeLabel("root/lbl.png", 4, 3, 0);
+        try {
+            Files.createSymbolicLink(root.resolve("linked"), elsewhere);
+        } catch (UnsupportedOperationException | IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no symbolic links here: " + e);
+        }
+        try (Sample s = reader("linked/img.png lbl.png\n", root, ReadPolicy.DEFAULT).read(0)) {
+            assertEquals(3, s.width());
+        }
+    }
 }

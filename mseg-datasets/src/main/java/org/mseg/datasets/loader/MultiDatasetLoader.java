@@ -34,6 +34,7 @@ import org.mseg.api.dataset.DatasetDefinition;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.datasets.DataRoot;
 import org.mseg.datasets.Sample;
+import org.mseg.datasets.ReadPolicy;
 import org.mseg.datasets.SampleReader;
 import org.mseg.datasets.SplitList;
 import org.mseg.datasets.transform.LabelLookup;
@@ -514,6 +515,7 @@ public final class MultiDatasetLoader implements AutoCloseable {
         private Long seed;
         private LoaderState startAt;
         private boolean skipBad;
+        private ReadPolicy readPolicy = ReadPolicy.DEFAULT;
 
         private Builder() {
         }
@@ -603,6 +605,16 @@ public final class MultiDatasetLoader implements AutoCloseable {
         }
 
         /**
+         * Image size limit and path confinement of the readers ({@code DATA.max_image_pixels},
+         * {@code DATA.permit_paths_outside_root}); default {@link ReadPolicy#DEFAULT}. A sample it refuses is bad data,
+         * skipped with {@link #skipBad}.
+         */
+        public Builder readPolicy(ReadPolicy readPolicy) {
+            this.readPolicy = Objects.requireNonNull(readPolicy, "readPolicy");
+            return this;
+        }
+
+        /**
          * Reads the split lists, builds the label lookups and starts the workers.
          *
          * @throws ConfigException  if a required setting is missing, a dataset is repeated, the label lookup does not
@@ -649,7 +661,7 @@ public final class MultiDatasetLoader implements AutoCloseable {
                     throw new DatasetException("Split list " + list.source() + " of dataset '" + def.name()
                             + "' is empty; the loader needs at least one sample per dataset.");
                 }
-                SampleReader reader = SampleReader.of(def, root, list, environment.taxonomies());
+                SampleReader reader = SampleReader.of(def, root, list, environment.taxonomies(), readPolicy);
                 TaxonomyMapping mapping = mapping(conv, def);
                 boolean wideTarget = mapping != null && mapping.ignoreId() > TaxonomyDefinition.IGNORE_ID;
                 built.add(new DatasetStream(built.size(), def.name(), spec.split(), spec.batchSize(), reader,

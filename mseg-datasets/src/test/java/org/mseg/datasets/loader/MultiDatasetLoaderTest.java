@@ -1,5 +1,7 @@
 package org.mseg.datasets.loader;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.ConfigException;
 import org.mseg.api.DatasetException;
 import org.mseg.api.PluginException;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.mseg.datasets.DataRoot;
+import org.mseg.datasets.EncodedImages;
+import org.mseg.datasets.ReadPolicy;
 import org.mseg.datasets.Sample;
 import org.mseg.datasets.SampleReader;
 import org.mseg.datasets.SplitList;
@@ -364,6 +372,41 @@ class MultiDatasetLoaderTest {
         }
         // Positions advance one per crop even when a bad entry is replaced: 6 batches x 3 = 3 epochs of 6.
         assertEquals(new LoaderState.StreamPosition(CITY, 3, 0), a.get(5).stateAfter().streams().get(0));
+    }
+
+    @Test
+    void theTrainChainCountsTruncatedOversizedAndOutsideRootSamplesAsBad() throws IOException {
+        fx.dataset(CITY, "Cityscapes", 6, 12, 10, 19, Set.of());
+        Path city = fx.root.resolve("Cityscapes");
+        // 1: a JPEG cut at 40 % (decoders go by content, not by the name's extension)
+        Files.write(city.resolve("img/cityscapes-19_1.png"),
+                EncodedImages.cut(EncodedImages.encode(".jpg", 12, 10), 0.4));
+        // 3: a readable 16x16 pair, above the 150-pixel limit set below
+        Files.write(city.resolve("img/cityscapes-19_3.png"), EncodedImages.encode(".png", 16, 16));
+        try (Scalar zero = new Scalar(0); Mat label = new Mat(16, 16, CV_8UC1, zero)) {
+            assertTrue(imwrite(city.resolve("lab/cityscapes-19_3.png").toString(), label));
+        }
+        // 5: a readable pair outside the data root, reached by '..' from the dataset folder
+        Path outside = Files.createDirectories(fx.root.resolveSibling("outside"));
+        Files.copy(city.resolve("img/cityscapes-19_5.png"), outside.resolve("img.png"));
+        Files.copy(city.resolve("lab/cityscapes-19_5.png"), outside.resolve("lab.png"));
+        Path list = fx.lists.resolve(CITY).resolve("list").resolve("train.txt");
+        List<String> lines = new ArrayList<>(Files.readAllLines(list));
+        lines.set(5, "../../outside/img.png ../../outside/lab.png");
+        Files.write(list, lines);
+
+        ReadPolicy policy = new ReadPolicy(150, false);
+        List<StreamSpec> specs = List.of(new StreamSpec(CITY, "train", 3));
+        try (MultiDatasetLoader loader = fx.builder().streams(specs).params(LoaderFixture.trainParams())
+                .readPolicy(policy).skipBad(true).threads(1).build()) {
+            take(loader, 6);
+            assertEquals(Map.of(CITY, 3L), loader.skippedSamples());
+        }
+        try (MultiDatasetLoader loader = fx.builder().streams(specs).params(LoaderFixture.trainParams())
+                .readPolicy(policy).threads(1).build()) {
+            DatasetException e = assertThrows(DatasetException.class, () -> take(loader, 6));
+            assertTrue(e.getMessage().contains(list + " line "), e.getMessage());
+        }
     }
 
     @Test
