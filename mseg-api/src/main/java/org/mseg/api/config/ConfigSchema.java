@@ -344,6 +344,11 @@ public final class ConfigSchema {
                 problems.add(keys.get(k).qualifiedName() + " in " + c.where(k) + " must be positive, found " + n);
             }
         }
+        if (keys.containsKey("max_image_pixels") && values.get("max_image_pixels") instanceof Number n
+                && n.longValue() < 1) {
+            problems.add("DATA.max_image_pixels in " + c.where("max_image_pixels") + " must be a positive number of"
+                    + " pixels, found " + n + " (default 67108864 = 8192x8192)");
+        }
         if (values.get("train_gpu") instanceof List<?> g && g.isEmpty()) {
             problems.add("TRAIN.train_gpu in " + c.where("train_gpu") + " is empty; list at least one GPU, e.g. [0]");
         }
@@ -423,6 +428,11 @@ public final class ConfigSchema {
                         "folder of split list files (default: the lists shipped with the dataset definitions)")
                 .set("skip_bad", KeyType.BOOL, false,
                         "skip unreadable or mismatched image/label pairs (logged) instead of failing")
+                .set("max_image_pixels", KeyType.INT, 67_108_864,
+                        "largest image or label (width x height) read; larger files are bad data, refused from their"
+                                + " header before decoding (default 8192x8192, MSeg's largest images are ~24 MP)")
+                .set("permit_paths_outside_root", KeyType.BOOL, false,
+                        "accept split-list paths that lead outside the data root (../.., absolute paths)")
                 .section("TRAIN")
                 .set("use_naive_taxonomy", KeyType.BOOL, false, "use the naive taxonomy (concatenated label spaces)")
                 .set("arch", KeyType.STRING, "hrnet", "model architecture, a model provider name (hrnet)")

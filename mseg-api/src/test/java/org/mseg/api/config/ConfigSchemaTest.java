@@ -182,6 +182,19 @@ class ConfigSchemaTest {
     }
 
     @Test
+    void readLimitsDefaultToMsegSizedImagesAndConfinedPathsAndMustBePositive() {
+        MsegConfig c = ConfigSchema.training().validate(minimal());
+        assertEquals(8192L * 8192L, c.getLong("max_image_pixels"));
+        assertFalse(c.getBool("permit_paths_outside_root"));
+        assertEquals(100_000_000L, ConfigSchema.training().validate(minimal().with("DATA.max_image_pixels",
+                100_000_000)).getLong("max_image_pixels"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigSchema.training().validate(minimal().with("DATA.max_image_pixels", 0)));
+        assertTrue(e.getMessage().contains("DATA.max_image_pixels"), e.getMessage());
+        assertTrue(e.getMessage().contains("must be a positive number of pixels"), e.getMessage());
+    }
+
+    @Test
     void wrongTypeNamesKeyExpectedAndFound() {
         MsegConfig c = minimal().with("TRAIN.base_lr", "fast");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigSchema.training().validate(c));

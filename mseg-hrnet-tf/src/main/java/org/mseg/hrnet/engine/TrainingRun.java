@@ -29,6 +29,7 @@ import org.mseg.api.taxonomy.TaxonomyDefinition;
 import org.mseg.api.train.TrainingListener;
 import org.mseg.api.train.TrainingPlan;
 import org.mseg.api.train.TrainingStrategyProvider;
+import org.mseg.datasets.ReadPolicy;
 import org.mseg.datasets.SplitList;
 import org.mseg.datasets.loader.Batch;
 import org.mseg.datasets.loader.LabelTarget;
@@ -59,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * <p>Configuration keys read: {@code dataset, universal, use_naive_taxonomy, arch, variant, train_h, train_w,
  * scale_min, scale_max, short_size, rotate_min, rotate_max, ignore_label, aux_weight, num_examples, train_gpu,
  * batch_size, dataset_gpu_mapping, base_lr, power, momentum, weight_decay, manual_seed, save_freq (epochs of the
- * first dataset), keep_checkpoints, weight, resume, auto_resume, skip_bad, precision} ({@code precision} comes from
- * {@code opt_level} when unset; checkpoints record it, and a run resumes only in the precision it started with).
+ * first dataset), keep_checkpoints, weight, resume, auto_resume, skip_bad, max_image_pixels,
+ * permit_paths_outside_root, precision} ({@code precision} comes from {@code opt_level} when unset; checkpoints
+ * record it, and a run resumes only in the precision it started with).
  */
 public final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
@@ -312,7 +314,9 @@ public final class TrainingRun {
             try (LoaderBatchSource source = new LoaderBatchSource(MultiDatasetLoader.builder().environment(env)
                     .converter(converter).dataRoot(o.dataRoot()).listsFolder(o.listsFolder()).target(target)
                     .streams(streams).params(params).train(true).threads(o.loaderThreads()).prefetch(2).seed(seed)
-                    .startAt(startAt).skipBad(c.getBool("skip_bad")).build())) {
+                    .startAt(startAt).skipBad(c.getBool("skip_bad"))
+                    .readPolicy(new ReadPolicy(c.getLong("max_image_pixels"), c.getBool("permit_paths_outside_root")))
+                    .build())) {
                 for (TrainingListener l : all) {
                     l.onStart(new TrainingPlan(o.strategy(), datasets, trainer.batchSize(), trainer.iteration(),
                             maxIters, o.runDirectory()));
