@@ -19,6 +19,7 @@ import org.mseg.api.dataset.SplitDefinition;
 import org.mseg.api.plugin.Registry;
 import org.mseg.api.taxonomy.TaxonomyDefinition;
 import org.mseg.datasets.DataRoot;
+import org.mseg.datasets.ReadPolicy;
 import org.mseg.datasets.SampleReader;
 import org.mseg.datasets.SplitEntry;
 import org.mseg.datasets.SplitList;
@@ -257,11 +258,26 @@ final class DatasetsCommand {
                 description = "How many problems to print (default: ${DEFAULT-VALUE}).")
         int show;
 
+        @Option(names = "--max-image-pixels", paramLabel = "N",
+                description = "Largest image or label (width x height) to decode; larger files are problems, found"
+                        + " from their header (default: 67108864 = 8192x8192; as DATA.max_image_pixels).")
+        Long maxImagePixels;
+
+        @Option(names = "--permit-paths-outside-root",
+                description = "Accept list paths that lead outside the data root (../.., absolute paths); as"
+                        + " DATA.permit_paths_outside_root.")
+        boolean permitPathsOutsideRoot;
+
         @Override
         public Integer call() {
             DatasetDefinition d = dataset(name);
             DataRoot root = DataRoot.resolve(Optional.ofNullable(dataRoot), System.getenv());
             root.existingFolderOf(d);
+            if (maxImagePixels != null && maxImagePixels < 1) {
+                throw new ConfigException("--max-image-pixels must be positive, got " + maxImagePixels + ".");
+            }
+            ReadPolicy policy = new ReadPolicy(maxImagePixels != null ? maxImagePixels
+                    : ReadPolicy.DEFAULT.maxImagePixels(), permitPathsOutsideRoot);
             Registry<TaxonomyDefinition> taxonomies = plugins.environment().taxonomies();
             List<SplitDefinition> splits = new ArrayList<>();
             if (split != null) {
@@ -289,8 +305,8 @@ final class DatasetsCommand {
                 int n = 0;
                 try {
                     SplitList list = SplitList.read(d, s.name(), Optional.ofNullable(lists));
-                    SampleReader reader = s.labeled() ? SampleReader.of(d, root, list, taxonomies)
-                            : new SampleReader(list, root.folderOf(d), 1);
+                    SampleReader reader = s.labeled() ? SampleReader.of(d, root, list, taxonomies, policy)
+                            : new SampleReader(list, root.folderOf(d), root.path(), 1, policy);
                     for (SplitEntry e : list.entries()) {
                         if (limit != null && n >= limit) {
                             break;

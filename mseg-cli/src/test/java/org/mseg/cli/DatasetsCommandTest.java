@@ -104,6 +104,60 @@ class DatasetsCommandTest {
         assertTrue(ids.out().contains("cityscapes-19 train: 3 lines checked, 2 problems"), ids.out());
     }
 
+    /** A PNG whose IHDR claims width x height RGB pixels, followed by IEND: a few dozen bytes. */
+    private static byte[] pngClaiming(int width, int height) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        for (Object[] chunk : new Object[][] {{"IHDR", java.nio.ByteBuffer.allocate(13).putInt(width)
+                .putInt(height).put((byte) 8).put((byte) 2).array()}, {"IEND", new byte[0]}}) {
+            byte[] type = ((String) chunk[0]).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] data = (byte[]) chunk[1];
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(type);
+            crc.update(data);
+            out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+            out.writeBytes(type);
+            out.writeBytes(data);
+            out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void checkCountsHugeTruncatedAndOutsideRootFilesNamingThem(@TempDir Path dir) throws IOException {
+        Path data = dir.resolve("synth");
+        assertEquals(0, synth(data).code());
+        Path folder = data.resolve("Cityscapes");
+        Path huge = folder.resolve("leftImg8bit/train/bochum/bochum_000000_000019_leftImg8bit.png");
+        Files.write(huge, pngClaiming(20000, 20000));
+        Path label = folder.resolve("gtFine_19cls/val/lindau/lindau_000000_000019_gtFine_labelIds.png");
+        byte[] labelBytes = Files.readAllBytes(label);
+        Files.write(label, java.util.Arrays.copyOf(labelBytes, labelBytes.length * 2 / 5));
+        Path list = data.resolve("dataset_lists/cityscapes-19/list/train.txt");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(list));
+        String[] first = lines.get(0).split(" ");
+        Files.createDirectories(dir.resolve("outside"));
+        Files.copy(folder.resolve(first[0]), dir.resolve("outside/x.png"));
+        lines.set(0, "../../outside/x.png " + first[1]);
+        Files.write(list, lines);
+
+        Run r = run("datasets", "check", "cityscapes-19", "--data-root", data.toString(), "--lists",
+                data.resolve("dataset_lists").toString());
+        assertEquals(1, r.code(), r.all());
+        assertTrue(r.out().contains("FAILED: 3 problems in 5 lines of cityscapes-19"), r.out());
+        for (String part : List.of(huge + " is a PNG of 20000x20000", "DATA.max_image_pixels",
+                label + ": it is a truncated PNG", list + " line 1", "outside the data root",
+                "--permit-paths-outside-root")) {
+            assertTrue(r.out().contains(part), "'" + part + "' missing from: " + r.out());
+        }
+        Run permitted = run("datasets", "check", "cityscapes-19", "--data-root", data.toString(), "--lists",
+                data.resolve("dataset_lists").toString(), "--split", "train", "--permit-paths-outside-root");
+        assertTrue(permitted.out().contains("cityscapes-19 train: 3 lines checked, 1 problem"), permitted.out());
+        assertTrue(permitted.out().contains(huge + " is a PNG of 20000x20000"), permitted.out());
+        assertEquals(2, run("datasets", "check", "cityscapes-19", "--data-root", data.toString(),
+                "--max-image-pixels", "0").code());
+    }
+
     @Test
     void checkOfAnUnknownSplitOrAMissingFolderFails(@TempDir Path empty) {
         assertEquals(2, run("datasets", "check", "cityscapes-19", "--data-root", root.toString(), "--split",
