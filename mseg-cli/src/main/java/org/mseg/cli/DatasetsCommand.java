@@ -232,7 +232,8 @@ final class DatasetsCommand {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Checks a dataset on disk: every list line's files exist and decode, image and label sizes"
+            description = {"Checks a dataset on disk: every list line's files lie under the data root, exist, are"
+                    + " complete (JPEG end marker, PNG IEND), within the pixel limit and decode, image and label sizes"
                     + " match, label ids are classes of the dataset's taxonomy or 255.",
                 "Prints counts and the first problems; exits 1 when anything is wrong, 0 when clean."})
     static final class Check extends Base {
