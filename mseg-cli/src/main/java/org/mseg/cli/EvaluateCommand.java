@@ -78,7 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
     InferenceOptions inference;
 
 
-    @Option(names = "--dataset", paramLabel = "NAME[,NAME...]", split = ",",
+    @Option(names = "--dataset", paramLabel = "NAME[,NAME...]", split = ",", hideParamSyntax = true,
             description = "Datasets to evaluate (default: the config's dataset).")
     List<String> datasets = new ArrayList<>();
 

@@ -93,7 +93,7 @@ final class InferCommand implements Callable<Integer> {
                     + " summed into a test dataset's classes (e.g. cityscapes-19 is not a test taxonomy, camvid-11 is).")
     String taxonomy;
 
-    @Option(names = "--classes", paramLabel = "NAME[,NAME...]", split = ",",
+    @Option(names = "--classes", paramLabel = "NAME[,NAME...]", split = ",", hideParamSyntax = true,
             description = "Restrict the arg-max to these classes (names or ids of the output taxonomy).")
     List<String> classes;
 
