@@ -104,14 +104,15 @@ public final class MsegCommand {
     }
 
     /** The same help layout, exit-code list and version for {@code cl} and all its subcommands. */
-    private static void configure(CommandLine cl, CommandLine.IVersionProvider version) {
+    static void configure(CommandLine cl, CommandLine.IVersionProvider version) {
         CommandSpec spec = cl.getCommandSpec();
         UsageMessageSpec usage = spec.usageMessage();
         if (usage.exitCodeList().isEmpty()) {
             usage.exitCodeListHeading(EXIT_CODES_HEADING);
             usage.exitCodeList(DEFAULT_EXIT_CODES);
         }
-        if (spec.version().length == 0 && spec.versionProvider() == null) {
+        // versionProvider() first: version() calls the provider, which loads TensorFlow's native library.
+        if (spec.versionProvider() == null && spec.version().length == 0) {
             spec.versionProvider(version);
         }
         usage.sortOptions(false);

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -159,6 +162,26 @@ class HelpTextTest {
         }
         assertEquals(new TreeSet<>(WITHOUT_PLUGIN_DIR), without,
                 "a command that looks up datasets, taxonomies, models or strategies needs @Mixin PluginOptions");
+    }
+
+    @Test
+    void onlyVersionAsksForTheVersionsWhichLoadsTensorFlow() {
+        AtomicInteger calls = new AtomicInteger();
+        CommandLine.IVersionProvider counting = () -> {
+            calls.incrementAndGet();
+            return new String[] {"mseg-cli test"};
+        };
+        CommandLine cl = new CommandLine(new MsegCommand());
+        cl.getCommandSpec().versionProvider(counting);
+        MsegCommand.configure(cl, counting);
+        List<CommandLine> all = new ArrayList<>();
+        collect(cl, all);
+        all.forEach(HelpTextTest::usage);
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.execute("model", "summary", "--help");
+        assertEquals(0, calls.get(), "help or parsing must not load TensorFlow's native library");
+        cl.execute("model", "summary", "--version");
+        assertEquals(1, calls.get());
     }
 
     @Test

@@ -37,7 +37,8 @@ class LauncherTest {
         Files.createDirectories(home.resolve("mseg-cli/target/lib"));
         javaHome = home.resolve("jdk");
         Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
-        Files.writeString(java, "#!/bin/bash\necho \"TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL-unset}\"\n");
+        Files.writeString(java, "#!/bin/bash\necho \"TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL-unset}\"\n"
+                + "echo \"OPENCV_LOG_LEVEL=${OPENCV_LOG_LEVEL-unset}\" >&2\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
@@ -45,6 +46,9 @@ class LauncherTest {
     void nativeLogLinesAreSilencedByDefault() throws Exception {
         assertEquals("TF_CPP_MIN_LOG_LEVEL=2", launch(Map.of(), "model", "summary"));
         assertEquals("TF_CPP_MIN_LOG_LEVEL=2", launch(Map.of(), "-q", "model", "summary"));
+        assertEquals("OPENCV_LOG_LEVEL=ERROR", launchErr(Map.of(), "infer", "video.avi"));
+        assertEquals("OPENCV_LOG_LEVEL=unset", launchErr(Map.of(), "infer", "-v", "video.avi"));
+        assertEquals("OPENCV_LOG_LEVEL=INFO", launchErr(Map.of("OPENCV_LOG_LEVEL", "INFO"), "infer", "video.avi"));
     }
 
     @Test
@@ -61,18 +65,30 @@ class LauncherTest {
         assertEquals("TF_CPP_MIN_LOG_LEVEL=2", launch(Map.of(), "infer", "--variant", "tiny"));
     }
 
+    /** What the fake java printed on standard output. */
     private String launch(Map<String, String> env, String... args) throws Exception {
+        return run(env, false, args);
+    }
+
+    /** What the fake java printed on standard error. */
+    private String launchErr(Map<String, String> env, String... args) throws Exception {
+        return run(env, true, args);
+    }
+
+    private String run(Map<String, String> env, boolean stderr, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("/bin/bash", home.resolve("bin/mseg-cli").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("TF_CPP_MIN_LOG_LEVEL");
+        pb.environment().remove("OPENCV_LOG_LEVEL");
         pb.environment().put("MSEG_NO_BUILD", "1");
         pb.environment().put("JAVA_HOME", javaHome.toString());
         pb.environment().putAll(env);
         Process p = pb.start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "launcher did not finish");
         String out = new String(p.getInputStream().readAllBytes()).strip();
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        String err = new String(p.getErrorStream().readAllBytes()).strip();
+        assertEquals(0, p.exitValue(), out + err);
+        return stderr ? err : out;
     }
 }
