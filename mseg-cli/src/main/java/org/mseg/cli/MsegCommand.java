@@ -49,9 +49,15 @@ public final class MsegCommand {
             "usage or configuration error (the message says what to change)");
 
     /** The options every command ends with, in this order; the command's own options come first. */
-    private static final List<List<String>> TRAILING_OPTIONS = List.of(List.of("--plugin-dir"),
-            List.of("--verbose", "--quiet"), List.of("--help", "--version"));
-    private static final List<String> TRAILING_NAMES = TRAILING_OPTIONS.stream().flatMap(List::stream).toList();
+    private static final List<String> TRAILING_OPTIONS = List.of("--plugin-dir", "--verbose", "--quiet", "--help",
+            "--version");
+
+    /**
+     * The option list's order: the command's own options (and its mixins' other than --plugin-dir) as declared, then
+     * {@link #TRAILING_OPTIONS}. The sort is stable, so the command's own keep their declaration order.
+     */
+    static final Comparator<OptionSpec> OPTION_ORDER = Comparator.comparingInt(o -> TRAILING_OPTIONS.indexOf(
+            o.longestName()));
 
     private boolean verbose;
     private boolean quiet;
@@ -84,8 +90,8 @@ public final class MsegCommand {
         cl.setExecutionStrategy(parseResult -> {
             MsegCommand top = cl.getCommand();
             if (top.verbose && top.quiet) {
-                throw new CommandLine.ParameterException(parseResult.subcommand() == null ? cl
-                        : lastSubcommand(parseResult), "--verbose and --quiet exclude each other; give one of them.");
+                throw new CommandLine.ParameterException(lastSubcommand(parseResult),
+                        "--verbose and --quiet exclude each other; give one of them.");
             }
             return new CommandLine.RunLast().execute(parseResult);
         });
@@ -122,20 +128,6 @@ public final class MsegCommand {
             configure(sub, version);
         }
     }
-
-    /** Where an option goes in the option list: 0 for the command's own, then the groups of TRAILING_OPTIONS. */
-    static int rank(OptionSpec option) {
-        for (int i = 0; i < TRAILING_OPTIONS.size(); i++) {
-            if (TRAILING_OPTIONS.get(i).contains(option.longestName())) {
-                return i + 1;
-            }
-        }
-        return 0;
-    }
-
-    /** Stable: within a rank, options keep their declaration order. */
-    static final Comparator<OptionSpec> OPTION_ORDER = Comparator.comparingInt(MsegCommand::rank)
-            .thenComparingInt(o -> TRAILING_NAMES.indexOf(o.longestName()));
 
     /** Exit codes 0, 1 and 2 with these meanings, as picocli's exit-code list wants them. */
     static Map<String, String> exitCodes(String ok, String failure, String usage) {
