@@ -53,6 +53,7 @@ final class BenchInferCommand implements Callable<Integer> {
     String image;
 
     @Option(names = "--base", defaultValue = "360,720,1080", split = ",", paramLabel = "N[,N...]",
+            hideParamSyntax = true,
             description = "Base sizes (shorter side) to measure (default: ${DEFAULT-VALUE}).")
     List<Integer> bases;
 

@@ -55,7 +55,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Mixin
     PluginOptions plugins;
 
-    @Option(names = "--arch", defaultValue = "hrnet", description = "Architecture (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "hrnet", paramLabel = "NAME", description = "Architecture (default: ${DEFAULT-VALUE}).")
     String arch;
 
     @Option(names = "--width", paramLabel = "W", defaultValue = "48",

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.mseg.api.ConfigException;
 import org.mseg.api.config.MsegConfig;
@@ -78,7 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
     InferenceOptions inference;
 
 
-    @Option(names = "--dataset", paramLabel = "NAME[,NAME...]", split = ",",
+    @Option(names = "--dataset", paramLabel = "NAME[,NAME...]", split = ",", hideParamSyntax = true,
             description = "Datasets to evaluate (default: the config's dataset).")
     List<String> datasets = new ArrayList<>();
 
@@ -170,7 +168,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 Segmenter segmenter = model == null ? null : new Segmenter(model, plan.projection(), settings);
                 Path folder = outDir.resolve(plan.folderName()).resolve(base).resolve(settings.scaleTag());
                 ExampleWriter exampleWriter = new ExampleWriter(folder, plan.evalTaxonomy().classNames());
-                try (Progress progress = new Progress(d.name(), w, json)) {
+                try (Progress progress = new Progress(d.name(), w,
+                        json ? ConsoleProgress.Mode.NONE : ConsoleProgress.mode(spec))) {
                     DatasetEvaluator.Result r = new DatasetEvaluator(plan, segmenter).run(reader, unrelabeled, folder,
                             options, exampleWriter, examples, progress);
                     results.add(r);
@@ -331,29 +330,28 @@ final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    /** A progress bar on a terminal, plain lines every 10% otherwise. */
+    /** A progress bar on a terminal, plain lines every 10% otherwise, nothing with --quiet or --json. */
     private static final class Progress implements DatasetEvaluator.Listener, AutoCloseable {
         private final String name;
         private final PrintWriter out;
-        private final boolean quiet;
+        private final ConsoleProgress.Mode mode;
         private ProgressBar bar;
         private int lastTenth = -1;
 
-        Progress(String name, PrintWriter out, boolean quiet) {
+        Progress(String name, PrintWriter out, ConsoleProgress.Mode mode) {
             this.name = name;
             this.out = out;
-            this.quiet = quiet;
+            this.mode = mode;
         }
 
         @Override
         public void imageDone(int done, int total) {
-            if (quiet) {
+            if (mode == ConsoleProgress.Mode.NONE) {
                 return;
             }
-            if (System.console() != null) {
+            if (mode == ConsoleProgress.Mode.BAR) {
                 if (bar == null) {
-                    bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(total)
-                            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
+                    bar = ConsoleProgress.startBar(name, total, 500);
                 }
                 bar.stepTo(done);
                 return;

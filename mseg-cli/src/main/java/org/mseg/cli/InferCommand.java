@@ -19,8 +19,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.opencv.opencv_videoio.VideoCapture;
@@ -93,7 +91,7 @@ final class InferCommand implements Callable<Integer> {
                     + " summed into a test dataset's classes (e.g. cityscapes-19 is not a test taxonomy, camvid-11 is).")
     String taxonomy;
 
-    @Option(names = "--classes", paramLabel = "NAME[,NAME...]", split = ",",
+    @Option(names = "--classes", paramLabel = "NAME[,NAME...]", split = ",", hideParamSyntax = true,
             description = "Restrict the arg-max to these classes (names or ids of the output taxonomy).")
     List<String> classes;
 
@@ -276,9 +274,9 @@ final class InferCommand implements Callable<Integer> {
             VideoWriter writer = null;
             long frames = 0;
             long t0 = System.nanoTime();
-            ProgressBar bar = System.console() != null && total > 0 ? new ProgressBarBuilder()
-                    .setTaskName(stem(video)).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(500).build() : null;
+            ConsoleProgress.Mode progress = ConsoleProgress.mode(spec);
+            ProgressBar bar = progress == ConsoleProgress.Mode.BAR && total > 0
+                    ? ConsoleProgress.startBar(stem(video), total, 500) : null;
             try (Mat frame = new Mat()) {
                 while (cap.read(frame) && !frame.empty()) {
                     Prediction p = segmenter.predict(frame, allowed);
@@ -297,7 +295,7 @@ final class InferCommand implements Callable<Integer> {
                     if (bar != null) {
                         bar.stepTo(frames);
                         bar.setExtraMessage(String.format(Locale.ROOT, " %.2f frames/s", rate));
-                    } else if (frames % 25 == 0) {
+                    } else if (progress == ConsoleProgress.Mode.LINES && frames % 25 == 0) {
                         w.printf(Locale.ROOT, "%s: %d%s frames, %.2f frames/s%n", video, frames,
                                 total > 0 ? "/" + total : "", rate);
                         w.flush();

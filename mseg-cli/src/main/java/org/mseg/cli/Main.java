@@ -1,11 +1,15 @@
 package org.mseg.cli;
 
-/** Entry point: builds the command line, executes it and exits with its code. */
+import java.util.List;
+
+/** Entry point: sets the log level, builds the command line, executes it and exits with its code. */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
+        // Before any logger exists: SLF4J-simple reads its level once, when the first logger is created.
+        Verbosity.fromArgs(List.of(args)).applyToLogging();
         System.exit(MsegCommand.commandLine().execute(args));
     }
 }

@@ -70,7 +70,7 @@ final class ModelCommand {
         @Mixin
         PluginOptions plugins;
 
-        @Option(names = "--arch", defaultValue = "hrnet", description = "Architecture (TRAIN.arch). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--arch", defaultValue = "hrnet", paramLabel = "NAME", description = "Architecture (TRAIN.arch). Default: ${DEFAULT-VALUE}.")
         String arch;
 
         @Option(names = "--width", paramLabel = "N", description = "HRNet width: 48, 32 or 18 (variant wN).")
@@ -79,7 +79,8 @@ final class ModelCommand {
         @Option(names = "--variant", paramLabel = "NAME", description = "Variant by name, e.g. w48 or tiny.")
         String variant;
 
-        @Option(names = "--num-classes", defaultValue = "194", description = "Number of classes. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--num-classes", defaultValue = "194", paramLabel = "N",
+                description = "Number of classes. Default: ${DEFAULT-VALUE}.")
         int numClasses;
 
         @Option(names = "--input", defaultValue = "713x713", paramLabel = "HxW",
@@ -301,7 +302,7 @@ final class ModelCommand {
         @Option(names = "--from", required = true, paramLabel = "FILE", description = "PyTorch checkpoint (.pth).")
         Path from;
 
-        @Option(names = "--arch", defaultValue = "hrnet", description = "Architecture. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--arch", defaultValue = "hrnet", paramLabel = "NAME", description = "Architecture. Default: ${DEFAULT-VALUE}.")
         String arch;
 
         @Option(names = "--width", paramLabel = "N", description = "HRNet width: 48, 32 or 18 (variant wN).")
@@ -516,7 +517,7 @@ final class ModelCommand {
         @Option(names = "--variant", paramLabel = "NAME", description = "Variant by name. Default: w48.")
         String variant;
 
-        @Option(names = "--num-classes", defaultValue = "194",
+        @Option(names = "--num-classes", defaultValue = "194", paramLabel = "N",
                 description = "Number of classes. Default: ${DEFAULT-VALUE}.")
         int numClasses;
 

@@ -159,7 +159,7 @@ final class TaxonomyCommand {
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "The universal and naive taxonomies and every dataset's mappings as one JSON document.")
     static final class Export extends Base {
-        @Option(names = "--format", defaultValue = "json", description = "Output format; only 'json'.")
+        @Option(names = "--format", defaultValue = "json", paramLabel = "json", description = "Output format; only 'json'.")
         String format;
 
         @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE instead of standard output.")

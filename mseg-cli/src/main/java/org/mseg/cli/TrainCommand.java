@@ -11,8 +11,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.mseg.api.ConfigException;
 import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.MsegConfig;
@@ -133,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Options options = new TrainingRun.Options(cfg, strategy, runDir, root, listsFolder,
                 Optional.ofNullable(resume), Optional.ofNullable(pretrained),
                 maxIters == null ? OptionalLong.empty() : OptionalLong.of(maxIters), !noValidate, threads);
-        ConsoleListener console = new ConsoleListener(w, cfg.getInt("print_freq"), System.console() != null);
+        ConsoleListener console = new ConsoleListener(w, cfg.getInt("print_freq"), ConsoleProgress.mode(spec));
         TrainingRun.Result r = TrainingRun.run(options, env, List.of(console));
         if (!r.mIoU().isEmpty()) {
             TextTable t = new TextTable("DATASET", "mIoU");
@@ -172,28 +170,30 @@ final class TrainCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("user.home"), ".cache", "mseg", "synthetic");
     }
 
-    /** Log lines every {@code print_freq} steps, or a progress bar with ETA on a terminal. */
+    /** Log lines every {@code print_freq} steps, or a progress bar with ETA on a terminal; --quiet: neither. */
     static final class ConsoleListener implements TrainingListener {
         private final PrintWriter out;
         private final int printFreq;
-        private final boolean terminal;
+        private final ConsoleProgress.Mode mode;
         private ProgressBar bar;
 
-        ConsoleListener(PrintWriter out, int printFreq, boolean terminal) {
+        ConsoleListener(PrintWriter out, int printFreq, ConsoleProgress.Mode mode) {
             this.out = out;
             this.printFreq = printFreq;
-            this.terminal = terminal;
+            this.mode = mode;
         }
 
         @Override
         public void onStart(TrainingPlan plan) {
+            if (mode == ConsoleProgress.Mode.NONE) {
+                return;
+            }
             out.printf(Locale.ROOT, "training %s: %d datasets, %d crops/step, steps %d..%d, run folder %s%n",
                     plan.strategy(), plan.datasets().size(), plan.cropsPerStep(), plan.startIteration(),
                     plan.maxIterations(), plan.runDirectory());
             out.flush();
-            if (terminal) {
-                bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(plan.maxIterations())
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000)
+            if (mode == ConsoleProgress.Mode.BAR) {
+                bar = ConsoleProgress.bar("train", plan.maxIterations(), 1000)
                         .startsFrom(plan.startIteration(), java.time.Duration.ZERO).build();
             }
         }
@@ -205,6 +205,9 @@ final class TrainCommand implements Callable<Integer> {
                 bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3f lr %.5f", r.loss(), r.learningRate()));
                 return;
             }
+            if (mode == ConsoleProgress.Mode.NONE) {
+                return;
+            }
             if (r.iteration() % printFreq == 0 || r.iteration() == r.maxIterations() || r.iteration() == 1) {
                 out.println(StepLines.format(r));
                 out.flush();
@@ -213,7 +216,7 @@ final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onCheckpoint(long iteration, Path directory) {
-            if (bar == null) {
+            if (mode == ConsoleProgress.Mode.LINES) {
                 out.println("checkpoint " + directory);
                 out.flush();
             }
@@ -221,6 +224,9 @@ final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onValidation(String dataset, double mIoU, Map<String, Double> extras) {
+            if (mode == ConsoleProgress.Mode.NONE) {
+                return; // the summary table after training has the same numbers
+            }
             out.printf(Locale.ROOT, "validated %s: mIoU %.2f%n", dataset, 100 * mIoU);
             out.flush();
         }
