@@ -6,6 +6,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(MsegCommand.commandLine().execute(args));
+        ExitGuard.install(); // before any plugin is loaded: a plugin's System.exit must not pass for success
+        int code = MsegCommand.commandLine().execute(args);
+        ExitGuard.finished();
+        System.exit(code);
     }
 }
