@@ -465,6 +465,7 @@ public final class TrainingRun {
                     + report.missing().size() + " weights (its keys: " + report.unexpected().stream().limit(5).toList()
                     + "...). Is it an HRNet checkpoint of the same width?");
         }
+        report.nonFiniteWarning(w.toString()).ifPresent(LOG::warn);
         LOG.info("pretrained: {} tensors loaded, {} kept their initial values{}, {} in the file unused", report
                 .loaded().size(), report.missing().size(), report.missing().isEmpty() ? ""
                         : " (e.g. " + report.missing().get(0) + ")", report.unexpected().size());
