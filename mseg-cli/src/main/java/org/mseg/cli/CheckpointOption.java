@@ -4,7 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.mseg.api.ConfigException;
 import java.util.Map;
+import org.mseg.api.plugin.PluginEnvironment;
+import org.mseg.hrnet.checkpoint.CheckpointMetadata;
 import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.hrnet.engine.TrainingRun;
 import org.mseg.hrnet.io.LazyStateDict;
 
 /** Resolves a {@code --checkpoint} argument: a checkpoint folder, or a run folder (its newest checkpoint). */
@@ -54,6 +57,26 @@ final class CheckpointOption {
     }
 
     private static final java.util.Set<Long> RELEASED_WIDTHS = java.util.Set.of(18L, 32L, 48L);
+
+    /**
+     * A warning naming the plugin modules a checkpoint's training run had loaded ({@code checkpoint.json}, training
+     * field {@code plugins}) that this command has not; empty when all are present or none was recorded.
+     */
+    static java.util.Optional<String> missingPlugins(Path checkpoint, CheckpointMetadata meta, PluginEnvironment env) {
+        if (!(meta.training().get(TrainingRun.PLUGINS_KEY) instanceof java.util.List<?> recorded)) {
+            return java.util.Optional.empty();
+        }
+        java.util.List<String> missing = recorded.stream().map(String::valueOf)
+                .filter(m -> env.layer().findModule(m.contains("@") ? m.substring(0, m.indexOf('@')) : m).isEmpty())
+                .toList();
+        if (missing.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("checkpoint " + checkpoint + " was trained with plugin modules " + missing
+                + " that are not loaded now; its datasets or taxonomy may be unknown. Add the plugin jars with"
+                + " --plugin-dir DIR or MSEG_PLUGIN_PATH (plugin folders now: " + (env.pluginJars().isEmpty()
+                        ? "none with jars" : env.pluginJars()) + ").");
+    }
 
     /** {@code model.pth} → {@code model} beside it. */
     private static String outFolder(Path file) {

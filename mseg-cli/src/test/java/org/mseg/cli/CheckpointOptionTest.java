@@ -39,4 +39,19 @@ class CheckpointOptionTest {
         assertTrue(e.getMessage().contains("mseg-cli model import --from " + text + " --width 48 --num-classes 194"
                 + " --out " + tmp.resolve("weights")), e.getMessage());
     }
+
+    @Test
+    void aCheckpointTrainedWithPluginsThatAreNotLoadedNamesThem() {
+        org.mseg.hrnet.checkpoint.CheckpointMetadata meta = org.mseg.hrnet.checkpoint.CheckpointMetadata.of(
+                org.mseg.hrnet.HrnetSpec.tiny(), 2, "farm-2", java.util.List.of("a", "b"))
+                .withTraining(java.util.Map.of("plugins", java.util.List.of("org.example.farm@1.2", "org.mseg.api")));
+        org.mseg.api.plugin.PluginEnvironment env = org.mseg.api.plugin.PluginEnvironment.boot();
+        String w = CheckpointOption.missingPlugins(Path.of("runs/r"), meta, env).orElseThrow();
+        assertTrue(w.contains("[org.example.farm@1.2]") && w.contains("--plugin-dir") && w.contains("MSEG_PLUGIN_PATH"),
+                w);
+        assertTrue(CheckpointOption.missingPlugins(Path.of("runs/r"), meta.withTraining(java.util.Map.of(
+                "plugins", java.util.List.of("org.mseg.api"))), env).isEmpty());
+        assertTrue(CheckpointOption.missingPlugins(Path.of("runs/r"), meta.withTraining(java.util.Map.of()), env)
+                .isEmpty());
+    }
 }

@@ -66,6 +66,9 @@ public final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
 
+    /** Key of {@code checkpoint.json}'s training object listing the plugin modules loaded ({@code name@version}). */
+    public static final String PLUGINS_KEY = "plugins";
+
     /** Name of the embedded demo configuration resource. */
     public static final String DEMO_CONFIG = "demo.yaml";
 
@@ -294,6 +297,7 @@ public final class TrainingRun {
                 training.put("loader", last.sourceState());
                 training.put("rng", Map.of("manual_seed", seed));
                 training.put("config", jsonSafe(resolved));
+                training.put(PLUGINS_KEY, env.pluginModules()); // evaluate/infer name them when they are missing
                 Map<String, Object> lastStep = new LinkedHashMap<>();
                 // a step that fp16 loss scaling skipped may have a non-finite loss, which JSON cannot hold
                 lastStep.put("loss", finiteOrNull(step.loss()));
