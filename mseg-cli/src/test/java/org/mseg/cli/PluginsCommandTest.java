@@ -112,4 +112,66 @@ class PluginsCommandTest {
         assertTrue(r.err().contains("--plugin-dir"), r.err());
         assertTrue(r.err().contains("MSEG_PLUGIN_PATH"), r.err());
     }
+
+    /** A dataset plugin whose taxonomy is named differently from its dataset: {@code orchard-3} / {@code orchard-fruit}. */
+    static Path orchardPluginJar(Path work) {
+        String dataset = "package org.example.orchard;\n"
+                + "import java.util.*;\n"
+                + "import org.mseg.api.dataset.*;\n"
+                + "public final class OrchardDatasets implements DatasetProvider {\n"
+                + "  public String name() { return \"orchard\"; }\n"
+                + "  public String description() { return \"orchard datasets\"; }\n"
+                + "  public List<DatasetDefinition> datasets() {\n"
+                + "    return List.of(new DatasetDefinition(\"orchard-3\", \"orchard-fruit\", \"Orchard\",\n"
+                + "        List.of(new SplitDefinition(\"train\", true, Optional.empty())), LabelEncoding.GRAY8,\n"
+                + "        \"Orchard rows, 3 classes\"));\n"
+                + "  }\n"
+                + "}\n";
+        String taxonomy = "package org.example.orchard;\n"
+                + "import java.util.*;\n"
+                + "import org.mseg.api.taxonomy.*;\n"
+                + "public final class OrchardTaxonomy implements TaxonomyProvider {\n"
+                + "  public String name() { return \"orchard\"; }\n"
+                + "  public String description() { return \"orchard taxonomy\"; }\n"
+                + "  public List<TaxonomyDefinition> taxonomies() {\n"
+                + "    Map<String, String> u = new LinkedHashMap<>();\n"
+                + "    u.put(\"sky\", \"sky\"); u.put(\"grass\", \"terrain\"); u.put(\"person\", \"person\");\n"
+                + "    return List.of(new TaxonomyDefinition(\"orchard-fruit\", TaxonomyKind.TRAINING,\n"
+                + "        List.copyOf(u.keySet()), u, Map.of(), \"Orchard rows, 3 classes\"));\n"
+                + "  }\n"
+                + "}\n";
+        return TestPlugins.jar(work, "orchard-plugin", Map.of(
+                "module-info.java", "module org.example.orchard { requires org.mseg.api;"
+                        + " provides org.mseg.api.dataset.DatasetProvider with org.example.orchard.OrchardDatasets;"
+                        + " provides org.mseg.api.taxonomy.TaxonomyProvider with org.example.orchard.OrchardTaxonomy; }",
+                "org/example/orchard/OrchardDatasets.java", dataset,
+                "org/example/orchard/OrchardTaxonomy.java", taxonomy), Map.of());
+    }
+
+    @Test
+    void aDatasetPluginIsFoundThroughMsegPluginPathAndThroughPluginDir(@TempDir Path work) throws Exception {
+        Path jar = orchardPluginJar(work);
+        Path a = Files.createDirectories(work.resolve("a"));
+        Path b = Files.createDirectories(work.resolve("b"));
+        Files.copy(jar, b.resolve("orchard.jar"));
+        String row = "orchard-3\\s+org\\.example\\.orchard\\s+-\\s+" + java.util.regex.Pattern.quote(
+                b.resolve("orchard.jar").toString());
+
+        TestPlugins.Exit viaVariable = TestPlugins.cli(Map.of("MSEG_PLUGIN_PATH", TestPlugins.pathOf(a, b)), 120,
+                "plugins", "list");
+        assertEquals(0, viaVariable.code(), viaVariable.output());
+        assertTrue(viaVariable.output().lines().anyMatch(l -> l.matches("dataset\\s+" + row + ".*")),
+                viaVariable.output());
+        assertTrue(viaVariable.output().lines().anyMatch(l -> l.matches("taxonomy\\s+orchard-fruit\\s+.*")),
+                viaVariable.output());
+
+        TestPlugins.Exit viaOption = TestPlugins.cli(Map.of(), 120, "taxonomy", "show", "orchard-fruit",
+                "--plugin-dir", b.toString());
+        assertEquals(0, viaOption.code(), viaOption.output());
+        assertTrue(viaOption.output().contains("terrain"), viaOption.output());
+
+        TestPlugins.Exit without = TestPlugins.cli(Map.of(), 120, "taxonomy", "show", "orchard-fruit");
+        assertEquals(MsegCommand.USAGE, without.code(), without.output());
+        assertTrue(without.output().contains("MSEG_PLUGIN_PATH"), without.output());
+    }
 }
