@@ -69,7 +69,7 @@ public final class TrainingRun {
     /** Key of {@code checkpoint.json}'s training object listing the plugin modules loaded ({@code name@version}). */
     public static final String PLUGINS_KEY = "plugins";
 
-    /** Name of the embedded demo configuration resource. */
+    /** File name of the demo configuration, bundled in mseg-api as {@code demo}. */
     public static final String DEMO_CONFIG = "demo.yaml";
 
     /**
@@ -125,16 +125,12 @@ public final class TrainingRun {
     private TrainingRun() {
     }
 
-    /** The embedded demo configuration (tiny HRNet on the seven relabeled synthetic datasets). */
+    /**
+     * The demo configuration (tiny HRNet on the seven relabeled synthetic datasets), shipped in mseg-api as the
+     * bundled configuration {@code demo} so that {@code mseg-cli config print demo} shows it.
+     */
     public static MsegConfig demoConfig() {
-        try (InputStream in = TrainingRun.class.getResourceAsStream(DEMO_CONFIG)) {
-            if (in == null) {
-                throw new IllegalStateException("demo configuration resource " + DEMO_CONFIG + " is missing");
-            }
-            return MsegConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "(embedded demo)");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return org.mseg.api.config.BundledConfigs.load("demo");
     }
 
     /**
