@@ -101,6 +101,11 @@ public final class PluginOptions {
         return Optional.empty();
     }
 
+    /** The environment if this command has built it. */
+    Optional<PluginEnvironment> built() {
+        return Optional.ofNullable(environment);
+    }
+
     /** The environment, built once per command; warnings (a named folder that does not exist) go to stderr. */
     PluginEnvironment environment() {
         if (environment == null) {

@@ -207,4 +207,17 @@ class PluginsCommandTest {
         assertTrue(r.out().startsWith("# bundled:demo.yaml"), r.out());
         assertTrue(r.out().contains("variant: tiny"), r.out());
     }
+
+    @Test
+    void anUnknownDatasetInAConfigurationHintsAtPluginFolders(@TempDir Path work) throws Exception {
+        Path yaml = Files.writeString(work.resolve("farm.yaml"), "DATA:\n  dataset: [farm-5]\n");
+        CliTest.Run r = CliTest.run("config", "validate", yaml.toString());
+        assertEquals(MsegCommand.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("unknown dataset 'farm-5'"), r.err());
+        assertTrue(r.err().contains("--plugin-dir") && r.err().contains("MSEG_PLUGIN_PATH"), r.err());
+
+        CliTest.Run demo = CliTest.run("train", "--set", "dataset=farm-5");
+        assertEquals(MsegCommand.USAGE, demo.code(), demo.err());
+        assertTrue(demo.err().contains("MSEG_PLUGIN_PATH"), demo.err());
+    }
 }
