@@ -220,4 +220,27 @@ class PluginsCommandTest {
         assertEquals(MsegCommand.USAGE, demo.code(), demo.err());
         assertTrue(demo.err().contains("MSEG_PLUGIN_PATH"), demo.err());
     }
+
+    @Test
+    void aProviderWhoseEntriesThrowIsNamedWithItsMessage(@TempDir Path work) throws Exception {
+        String source = "package com.example.broken;\n"
+                + "import java.util.List;\n"
+                + "import org.mseg.api.taxonomy.*;\n"
+                + "public final class Broken implements TaxonomyProvider {\n"
+                + "  public String name() { return \"broken\"; }\n"
+                + "  public String description() { return \"broken\"; }\n"
+                + "  public List<TaxonomyDefinition> taxonomies() {\n"
+                + "    throw new IllegalStateException(\"class list broken.txt is empty\");\n"
+                + "  }\n"
+                + "}\n";
+        Path jar = TestPlugins.jar(work, "broken", Map.of("module-info.java", "module com.example.broken {"
+                + " requires org.mseg.api; provides org.mseg.api.taxonomy.TaxonomyProvider with"
+                + " com.example.broken.Broken; }", "com/example/broken/Broken.java", source), Map.of());
+        Path plugins = pluginFolder(work, jar);
+        CliTest.Run r = CliTest.run("plugins", "list", "--plugin-dir", plugins.toString());
+        assertEquals(MsegCommand.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("class list broken.txt is empty"), r.err());
+        assertTrue(r.err().contains("com.example.broken.Broken") && r.err().contains(plugins.resolve("broken.jar")
+                .toString()), r.err());
+    }
 }

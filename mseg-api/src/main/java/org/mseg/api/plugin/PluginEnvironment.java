@@ -274,7 +274,7 @@ public final class PluginEnvironment {
         return new PluginException(message.toString(), e);
     }
 
-    /** {@code message; caused by Type: message; caused by ...}, each distinct message once. */
+    /** {@code message; caused by Type: message; caused by ...}: the message, then each cause's type and message. */
     static String causeChain(Throwable e) {
         StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -288,11 +288,17 @@ public final class PluginEnvironment {
         return out.toString();
     }
 
-    /** Runs plugin code (a provider's entries) remembering which provider it is, as discovery does. */
+    /**
+     * Runs plugin code (a provider's entries) remembering which provider it is, as discovery does; what it throws is
+     * reported naming the provider, with the plugin's own message and causes.
+     */
     private <T> T running(Origin origin, java.util.function.Supplier<T> code) {
         running = describeRunning(origin);
         try {
             return code.get();
+        } catch (RuntimeException | LinkageError e) {
+            throw new PluginException("Provider " + origin.type() + " from " + origin.describe() + " failed: "
+                    + e.getClass().getName() + ": " + causeChain(e) + ". Fix the plugin or remove its jar.", e);
         } finally {
             running = null;
         }
