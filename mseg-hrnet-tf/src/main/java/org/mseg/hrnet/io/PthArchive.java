@@ -386,8 +386,13 @@ abstract class PthArchive implements Closeable {
             }
             requireHeap(entry.getSize(), "storage '" + name + "' (used by tensor '" + usedBy + "')");
             try (InputStream in = zip.getInputStream(entry)) {
-                byte[] bytes = in.readAllBytes();
-                if (entry.getSize() >= 0 && bytes.length != entry.getSize()) {
+                if (entry.getSize() < 0) {
+                    throw new TensorFileException(source, "storage '" + name + "' has no declared size in the"
+                            + " archive; torch.save always records it (corrupt or crafted checkpoint)");
+                }
+                // at most one byte more than declared: a compressed entry that inflates beyond its size stops here
+                byte[] bytes = in.readNBytes((int) entry.getSize() + 1);
+                if (bytes.length != entry.getSize()) {
                     throw new TensorFileException(source, "storage '" + name + "' has " + bytes.length
                             + " bytes but the archive declares " + entry.getSize());
                 }
