@@ -75,14 +75,19 @@ public final class PluginOptions {
         return out;
     }
 
-    /** {@code DATA.plugin_dirs} of the command's {@code --config} (and its {@code --set}), if any. */
+    /**
+     * {@code DATA.plugin_dirs} of the command's {@code --set} or {@code --config}, if any. Relative folders of a
+     * configuration file are taken relative to that file's folder, like a path written next to it.
+     */
     private Optional<String> configFolders() {
         if (mixee == null) {
             return Optional.empty();
         }
-        for (CommandSpec mixin : mixee.mixins().values()) {
-            if (mixin.userObject() instanceof ConfigOptions config) {
-                for (String set : config.overrides()) {
+        List<Object> candidates = new ArrayList<>(List.of(mixee.userObject()));
+        mixee.mixins().values().forEach(m -> candidates.add(m.userObject()));
+        for (Object candidate : candidates) {
+            if (candidate instanceof ConfigSource config) {
+                for (String set : config.configOverrides()) {
                     int eq = set.indexOf('=');
                     String key = eq < 0 ? set : set.substring(0, eq).trim();
                     if (key.equals(CONFIG_KEY) || key.equals("DATA." + CONFIG_KEY)) {
@@ -90,15 +95,29 @@ public final class PluginOptions {
                     }
                 }
                 if (config.configFile().isPresent()) {
+                    String file = config.configFile().get();
+                    Optional<String> value;
                     try {
-                        return BundledConfigs.fileOrBundled(config.configFile().get()).getOptionalString(CONFIG_KEY);
+                        value = BundledConfigs.fileOrBundled(file).getOptionalString(CONFIG_KEY);
                     } catch (RuntimeException e) {
                         return Optional.empty(); // the command reports the broken configuration itself
                     }
+                    Path folder = Path.of(file).toAbsolutePath().getParent();
+                    return value.map(v -> String.join(File.pathSeparator, split(v).stream()
+                            .map(p -> folder == null ? p : folder.resolve(p)).map(Path::toString).toList()));
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** A command's configuration file and {@code --set} overrides, where {@code DATA.plugin_dirs} may be given. */
+    interface ConfigSource {
+        /** @return the configuration file or bundled name, if given */
+        Optional<String> configFile();
+
+        /** @return the {@code --set KEY=VALUE} overrides in command-line order */
+        List<String> configOverrides();
     }
 
     /** The environment if this command has built it. */

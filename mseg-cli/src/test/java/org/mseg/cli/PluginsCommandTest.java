@@ -243,4 +243,16 @@ class PluginsCommandTest {
         assertTrue(r.err().contains("com.example.broken.Broken") && r.err().contains(plugins.resolve("broken.jar")
                 .toString()), r.err());
     }
+
+    @Test
+    void theConfigKeyPluginDirsLoadsPluginsRelativeToTheConfigFile(@TempDir Path work) throws Exception {
+        Path plugins = Files.createDirectories(work.resolve("conf/plugins"));
+        Files.copy(orchardPluginJar(work), plugins.resolve("orchard.jar"));
+        Path yaml = Files.writeString(work.resolve("conf/orchard.yaml"), "DATA:\n  dataset: [orchard-3]\n"
+                + "  plugin_dirs: plugins\nTRAIN:\n  num_examples: 10\n  batch_size: 2\n");
+        CliTest.Run r = CliTest.run("config", "validate", yaml.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        CliTest.Run set = CliTest.run("taxonomy", "show", "orchard-fruit");
+        assertEquals(MsegCommand.USAGE, set.code(), "not loaded without the key");
+    }
 }
