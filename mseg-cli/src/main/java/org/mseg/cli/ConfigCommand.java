@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 final class ConfigCommand {
 
     /** Options shared by {@code print} and {@code validate}: the file and its overrides. */
-    static class FileAndOverrides {
+    static class FileAndOverrides implements PluginOptions.ConfigSource {
         @Spec
         CommandSpec spec;
 
@@ -40,6 +40,16 @@ final class ConfigCommand {
         @Option(names = "--set", paramLabel = "KEY=VALUE",
                 description = "Override a key (repeatable): base_lr=0.02, TRAIN.batch_size=14, dataset=cityscapes-19.")
         List<String> overrides = new ArrayList<>();
+
+        @Override
+        public Optional<String> configFile() {
+            return Optional.ofNullable(file);
+        }
+
+        @Override
+        public List<String> configOverrides() {
+            return List.copyOf(overrides);
+        }
 
         /** The validated configuration, checked against the schema its sections imply. */
         MsegConfig resolve() {

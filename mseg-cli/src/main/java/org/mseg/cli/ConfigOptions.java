@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * loads the file (or a bundled release config by name), applies the overrides in order and validates the result
  * against the schema, the dataset registry and the keys the discovered training strategies declare.
  */
-public final class ConfigOptions {
+public final class ConfigOptions implements PluginOptions.ConfigSource {
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Configuration YAML, or a bundled release config such as 1080_release/mseg-relabeled-3m.")
@@ -31,8 +31,14 @@ public final class ConfigOptions {
     List<String> overrides = new ArrayList<>();
 
     /** The {@code --config} value, if given. */
-    Optional<String> configFile() {
+    @Override
+    public Optional<String> configFile() {
         return Optional.ofNullable(config);
+    }
+
+    @Override
+    public List<String> configOverrides() {
+        return overrides();
     }
 
     /** The {@code --set} values in command-line order. */

@@ -122,6 +122,8 @@ final class EvaluateCommand implements Callable<Integer> {
         InferenceSettings settings = inference.settings(cfg);
         Path ckpt = inference.checkpoint();
         CheckpointMetadata meta = Checkpoints.read(ckpt);
+        CheckpointOption.missingPlugins(ckpt, meta, env)
+                .ifPresent(w -> spec.commandLine().getErr().println("warning: " + w));
         List<String> names = datasetNames(cfg);
         String splitName = split != null ? split : cfg.getString("split");
         TaxonomyConverter converter = TaxonomyConverter.of(env);

@@ -116,6 +116,8 @@ final class InferCommand implements Callable<Integer> {
         InferenceSettings settings = inference.settings(cfg);
         Path ckpt = inference.checkpoint();
         CheckpointMetadata meta = Checkpoints.read(ckpt);
+        CheckpointOption.missingPlugins(ckpt, meta, env)
+                .ifPresent(w -> spec.commandLine().getErr().println("warning: " + w));
         TaxonomyConverter converter = TaxonomyConverter.of(env);
         ClassProjection projection;
         List<String> names;

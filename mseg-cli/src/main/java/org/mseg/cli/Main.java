@@ -10,6 +10,9 @@ public final class Main {
     public static void main(String[] args) {
         // Before any logger exists: SLF4J-simple reads its level once, when the first logger is created.
         Verbosity.fromArgs(List.of(args)).applyToLogging();
-        System.exit(MsegCommand.commandLine().execute(args));
+        ExitGuard.install(); // before any plugin is loaded: a plugin's System.exit must not pass for success
+        int code = MsegCommand.commandLine().execute(args);
+        ExitGuard.finished();
+        System.exit(code);
     }
 }

@@ -35,7 +35,7 @@ import org.mseg.api.json.Json;
 import org.mseg.hrnet.checkpoint.LoadedModel;
 import org.mseg.hrnet.io.Npy;
 import org.mseg.hrnet.io.NpyArray;
-import org.mseg.hrnet.io.StateDict;
+import org.mseg.hrnet.io.LazyStateDict;
 import org.mseg.hrnet.io.TorchTensor;
 import org.mseg.taxonomy.TaxonomyConverter;
 import org.tensorflow.Graph;
@@ -132,12 +132,12 @@ final class ModelCommand {
             "baseWidth", "blocksPerBranch", "modules", "modulesPerStage", "numClasses", "inputShape");
 
     /** The state dict split into the keys to load and the ImageNet classification head to skip. */
-    record Partition(Map<String, TorchTensor> model, List<String> skipped) {
+    record Partition<T>(Map<String, T> model, List<String> skipped) {
     }
 
     /** Separates the ImageNet classification head ({@link #IMAGENET_HEAD}) from the keys the model may use. */
-    static Partition partition(Map<String, TorchTensor> stateDict) {
-        Map<String, TorchTensor> model = new LinkedHashMap<>();
+    static <T> Partition<T> partition(Map<String, T> stateDict) {
+        Map<String, T> model = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
         stateDict.forEach((key, tensor) -> {
             boolean head = IMAGENET_HEAD.stream().anyMatch(p -> key.equals(p) || key.startsWith(p + "."));
@@ -147,7 +147,7 @@ final class ModelCommand {
                 model.put(key, tensor);
             }
         });
-        return new Partition(model, List.copyOf(skipped));
+        return new Partition<>(model, List.copyOf(skipped));
     }
 
     /** The taxonomy and class names of an imported model. */
@@ -385,19 +385,19 @@ final class ModelCommand {
                 }
             }
 
-            StateDict stateDict = StateDict.read(from);
-            Partition parts = partition(stateDict.tensors());
             PrintWriter pw = spec.commandLine().getOut();
-            try (Graph graph = new Graph()) {
+            // Lazy: only the tensors the model loads are read, so an unused key costs nothing whatever it holds.
+            try (LazyStateDict stateDict = LazyStateDict.open(from); Graph graph = new Graph()) {
+                Partition<long[]> parts = partition(stateDict.shapes());
                 Hrnet model = Hrnet.create(graph, hrnetSpec, classes, 0L);
                 try (Session session = new Session(graph)) {
                     LoadReport report;
                     try {
-                        report = StateDictLoader.load(session, model, parts.model());
+                        report = StateDictLoader.load(session, model, parts.model(), stateDict::tensor);
                     } catch (StateDictException e) {
                         throw new ConfigException(from + ": " + e.getMessage(), e);
                     }
-                    pw.printf("%s: %d tensors%s%n", from, stateDict.size(),
+                    pw.printf("%s: %d tensors%s%n", from, stateDict.keys().size(),
                             stateDict.location().isEmpty() ? "" : " under '" + stateDict.location() + "'");
                     pw.printf("model: hrnet %s, %d classes, taxonomy %s%n%n", hrnetSpec.name(), classes,
                             names.taxonomy());
@@ -417,6 +417,10 @@ final class ModelCommand {
                         pw.println("ignored: BN batch counters (num_batches_tracked), unused by TensorFlow");
                     }
                     pw.flush();
+                    report.nonFiniteWarning(from.toString()).ifPresent(w -> {
+                        spec.commandLine().getErr().println("warning: " + w);
+                        spec.commandLine().getErr().flush();
+                    });
                     if (!report.complete() && !allowPartial) {
                         throw new ConfigException(from + " does not match hrnet " + hrnetSpec.name() + " with "
                                 + classes + " classes: " + report.missing().size() + " missing and "

@@ -12,6 +12,7 @@ import org.mseg.api.ConfigException;
 import org.mseg.api.MsegException;
 import org.mseg.api.PluginException;
 import picocli.AutoComplete;
+import org.mseg.api.plugin.PluginEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -140,7 +141,7 @@ public final class MsegCommand {
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         if (e instanceof ConfigException || e instanceof PluginException) {
-            cl.getErr().println("error: " + e.getMessage());
+            cl.getErr().println("error: " + e.getMessage() + pluginHint(e.getMessage(), cl));
             return USAGE;
         }
         if (e instanceof MsegException) {
@@ -151,6 +152,27 @@ public final class MsegCommand {
         e.printStackTrace(cl.getErr());
         return FAILURE;
     }
+
+    /**
+     * For a name no provider has ("unknown dataset 'farm-5'") while no plugin jar is loaded: where plugin jars are
+     * looked for. Empty when the message already says it, or plugins are loaded.
+     */
+    static String pluginHint(String message, CommandLine cl) {
+        if (message == null || message.contains(PluginEnvironment.NO_PLUGINS_HINT)
+                || !UNKNOWN_NAME.matcher(message).find()) {
+            return "";
+        }
+        for (CommandLine.Model.CommandSpec mixin : cl.getCommandSpec().mixins().values()) {
+            if (mixin.userObject() instanceof PluginOptions plugins) {
+                return plugins.built().filter(env -> env.pluginJars().isEmpty())
+                        .map(env -> " " + PluginEnvironment.NO_PLUGINS_HINT).orElse("");
+            }
+        }
+        return "";
+    }
+
+    private static final java.util.regex.Pattern UNKNOWN_NAME = java.util.regex.Pattern.compile(
+            "(?i)unknown (dataset|taxonomy|model|strategy)|TRAIN\\.arch.*unknown model");
 
     /**
      * The version Maven wrote into the jar, and the versions of the native libraries and the JVM it runs on. Asking

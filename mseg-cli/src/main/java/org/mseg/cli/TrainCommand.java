@@ -112,12 +112,19 @@ final class TrainCommand implements Callable<Integer> {
             ConfigSchema schema = ConfigOptions.withStrategyKeys(ConfigSchema.training(), env);
             cfg = schema.validate(TrainingRun.demoConfig().withOverrides(config.overrides(), schema),
                     ConfigOptions.datasetNames(env));
-            Path cache = syntheticCache();
-            w.println("demo: synthetic datasets in " + cache + " (generated on first use)");
-            w.flush();
-            SyntheticMseg.Summary s = SyntheticMseg.ensure(cache, SyntheticMseg.Options.defaults(), env);
-            root = dataRoot != null ? dataRoot : s.dataRoot();
-            listsFolder = Optional.of(lists != null ? lists : s.listsFolder());
+            if (usesOnlySyntheticData(cfg)) {
+                Path cache = syntheticCache();
+                w.println("demo: synthetic datasets in " + cache + " (generated on first use)");
+                w.flush();
+                SyntheticMseg.Summary s = SyntheticMseg.ensure(cache, SyntheticMseg.Options.defaults(), env);
+                root = dataRoot != null ? dataRoot : s.dataRoot();
+                listsFolder = Optional.of(lists != null ? lists : s.listsFolder());
+            } else {
+                // --set dataset=<a plugin's dataset>: its data and lists are its own, not the synthetic set's
+                root = dataRoot != null ? dataRoot
+                        : DataRoot.resolve(cfg.getOptionalString("root"), System.getenv()).path();
+                listsFolder = lists != null ? Optional.of(lists) : cfg.getOptionalString("lists").map(Path::of);
+            }
         } else {
             cfg = config.resolve(ConfigSchema.training(), env);
             root = dataRoot != null ? dataRoot
@@ -148,6 +155,13 @@ final class TrainCommand implements Callable<Integer> {
         r.lastCheckpoint().ifPresent(c -> w.println("last checkpoint: " + c.toAbsolutePath()));
         w.flush();
         return MsegCommand.OK;
+    }
+
+    /** Whether every dataset of the demo configuration is one the synthetic set generates. */
+    static boolean usesOnlySyntheticData(MsegConfig cfg) {
+        List<String> synthetic = new java.util.ArrayList<>(SyntheticMseg.UNRELABELED);
+        synthetic.addAll(SyntheticMseg.RELABELED);
+        return synthetic.containsAll(cfg.datasets());
     }
 
     /** Only the CPU build of TensorFlow is on the module path today. */

@@ -108,6 +108,34 @@ class ModelCommandTest {
     }
 
     @Test
+    void importReadsOnlyTheModelsKeysSoAHugeUnusedTensorCostsNothing(@TempDir Path tmp) {
+        // the tiny model plus torch.zeros(1).expand(40000, 40000): 1 MB on disk, 6.4 GB if materialised
+        Path out = tmp.resolve("ok");
+        Run r = run("model", "import", "--from", FIXTURES.resolve("pth").resolve("expanded_unused.pth"), "--variant",
+                "tiny", "--num-classes", 5, "--allow-partial", "--out", out);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(1, count(r, "unexpected"), r.out());
+        assertTrue(r.out().contains("unused.expanded"), r.out());
+        assertEquals(0, count(r, "missing"), r.out());
+        assertTrue(Files.isRegularFile(out.resolve(Checkpoints.METADATA_FILE)));
+    }
+
+    @Test
+    void importWarnsNamingTheTensorsThatHoldNanOrInfinity(@TempDir Path tmp) {
+        Run r = run("model", "import", "--from", FIXTURES.resolve("pth").resolve("non_finite.pth"), "--variant",
+                "tiny", "--num-classes", 5, "--out", tmp.resolve("nan"));
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("warning: "), r.err());
+        assertTrue(r.err().contains("conv1.weight (3)") && r.err().contains("bn1.running_var (1)"), r.err());
+        assertTrue(r.err().contains("2 of the"), r.err());
+
+        Run clean = run("model", "import", "--from", TINY.resolve("model.pth"), "--variant", "tiny",
+                "--num-classes", 5, "--out", tmp.resolve("clean"));
+        assertEquals(0, clean.code(), clean.err());
+        assertTrue(!clean.err().contains("non-finite"), clean.err());
+    }
+
+    @Test
     void namedVariantImportsAndAShapeMismatchIsRefusedNamingTheKey(@TempDir Path tmp) {
         Path ok = tmp.resolve("ok");
         Run r = run("model", "import", "--from", TINY.resolve("model.pth"), "--variant", "tiny", "--num-classes", 5,

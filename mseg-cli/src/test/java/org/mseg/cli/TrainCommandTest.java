@@ -70,6 +70,8 @@ class TrainCommandTest {
             assertTrue(metrics.startsWith("{\"mIoU\": {\"ade20k-150-relabeled\": "), metrics);
             assertTrue(Files.readString(run.resolve("config.yaml")).contains("base_lr"));
             assertTrue(Files.isRegularFile(run.resolve("checkpoints/iter_3/checkpoint.json")));
+            assertTrue(Files.readString(run.resolve("checkpoints/iter_3/checkpoint.json")).contains("\"plugins\": []"),
+                    "the plugin modules the run loaded (none) are recorded");
             try (var files = Files.list(run.resolve("tensorboard"))) {
                 assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents")));
             }

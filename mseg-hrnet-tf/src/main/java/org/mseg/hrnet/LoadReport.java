@@ -1,6 +1,11 @@
 package org.mseg.hrnet;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * What {@link StateDictLoader#load} did, by PyTorch key (after removing a {@code module.} prefix).
@@ -9,8 +14,10 @@ import java.util.List;
  * @param missing    model keys the state dict lacks; those variables keep their current values
  * @param unexpected state dict keys the model does not have (e.g. an ImageNet classifier head); not loaded
  * @param ignored    state dict keys that are not model tensors by design ({@code num_batches_tracked})
+ * @param nonFinite  loaded keys holding NaN or infinite values, with how many, in load order
  */
-public record LoadReport(List<String> loaded, List<String> missing, List<String> unexpected, List<String> ignored) {
+public record LoadReport(List<String> loaded, List<String> missing, List<String> unexpected, List<String> ignored,
+        Map<String, Integer> nonFinite) {
 
     /** Copies the lists. */
     public LoadReport {
@@ -18,6 +25,31 @@ public record LoadReport(List<String> loaded, List<String> missing, List<String>
         missing = List.copyOf(missing);
         unexpected = List.copyOf(unexpected);
         ignored = List.copyOf(ignored);
+        nonFinite = Collections.unmodifiableMap(new LinkedHashMap<>(nonFinite));
+    }
+
+    /** A report without non-finite values. */
+    public LoadReport(List<String> loaded, List<String> missing, List<String> unexpected, List<String> ignored) {
+        this(loaded, missing, unexpected, ignored, Map.of());
+    }
+
+    /**
+     * A warning naming the loaded tensors that hold NaN or infinite values, with their counts; empty when there are
+     * none. Such weights make every prediction NaN, so the file is broken (a diverged run, a bad conversion).
+     *
+     * @param source the file the weights came from
+     */
+    public Optional<String> nonFiniteWarning(String source) {
+        if (nonFinite.isEmpty()) {
+            return Optional.empty();
+        }
+        long total = nonFinite.values().stream().mapToLong(Integer::longValue).sum();
+        String keys = nonFinite.entrySet().stream().limit(10).map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
+        return Optional.of(source + ": " + nonFinite.size() + " of the " + loaded.size() + " loaded tensors hold"
+                + " non-finite values (NaN or infinity; " + total + " values): " + keys
+                + (nonFinite.size() > 10 ? ", ..." : "") + ". The model will predict NaN; use weights from"
+                + " before the training diverged, or check the conversion that wrote the file.");
     }
 
     /** Whether every model key was loaded and no key was left over. */

@@ -6,7 +6,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mseg.hrnet.io.StateDict;
+import java.util.function.Function;
+import org.mseg.hrnet.io.LazyStateDict;
 import org.mseg.hrnet.io.TorchTensor;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -41,7 +42,9 @@ public final class StateDictLoader {
      * @throws StateDictException                     on a shape mismatch
      */
     public static LoadReport load(Session session, Hrnet model, Path checkpoint) {
-        return load(session, model, StateDict.readTensors(checkpoint));
+        try (LazyStateDict dict = LazyStateDict.open(checkpoint)) {
+            return load(session, model, dict.shapes(), dict::tensor);
+        }
     }
 
     /**
@@ -53,15 +56,33 @@ public final class StateDictLoader {
      *                            and both shapes), or appears twice (with and without {@code module.})
      */
     public static LoadReport load(Session session, Hrnet model, Map<String, TorchTensor> stateDict) {
-        Map<String, TorchTensor> byKey = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        stateDict.forEach((k, t) -> shapes.put(k, t.shape()));
+        return load(session, model, shapes, stateDict::get);
+    }
+
+    /**
+     * Loads a state dict whose tensors are read on demand: {@code reader} is called only for the keys the model
+     * loads, after every shape has been checked, so unused keys of a file are never materialised.
+     *
+     * @param shapes every key of the state dict (a {@code module.} prefix is removed) with its PyTorch shape
+     * @param reader the tensor of a key of {@code shapes}, as given there (with its prefix, if any)
+     * @return as {@link #load(Session, Hrnet, Map)}
+     * @throws StateDictException as {@link #load(Session, Hrnet, Map)}
+     */
+    public static LoadReport load(Session session, Hrnet model, Map<String, long[]> shapes,
+            Function<String, TorchTensor> reader) {
+        Map<String, long[]> byKey = new LinkedHashMap<>();
+        Map<String, String> given = new LinkedHashMap<>();
         List<String> ignored = new ArrayList<>();
-        for (Map.Entry<String, TorchTensor> e : stateDict.entrySet()) {
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             String key = e.getKey().startsWith(DATA_PARALLEL_PREFIX)
                     ? e.getKey().substring(DATA_PARALLEL_PREFIX.length()) : e.getKey();
             if (key.endsWith(BATCH_COUNTER_SUFFIX)) {
                 ignored.add(key);
                 continue;
             }
+            given.put(key, e.getKey());
             if (byKey.put(key, e.getValue()) != null) {
                 throw new StateDictException("state dict has key " + key + " twice (with and without the '"
                         + DATA_PARALLEL_PREFIX + "' prefix)");
@@ -77,13 +98,13 @@ public final class StateDictLoader {
         List<String> missing = new ArrayList<>();
         List<HrnetParameter> toLoad = new ArrayList<>();
         for (HrnetParameter p : model.parameters()) {
-            TorchTensor t = byKey.get(p.torchKey());
-            if (t == null) {
+            long[] shape = byKey.get(p.torchKey());
+            if (shape == null) {
                 missing.add(p.torchKey());
                 continue;
             }
-            if (!Arrays.equals(t.shape(), p.torchShape().asArray())) {
-                throw new StateDictException("state dict key " + p.torchKey() + " has shape " + t.shapeText()
+            if (!Arrays.equals(shape, p.torchShape().asArray())) {
+                throw new StateDictException("state dict key " + p.torchKey() + " has shape " + pythonShape(shape)
                         + " but the model (" + model.spec().name() + ", " + model.numClasses() + " classes) expects "
                         + pythonShape(p.torchShape()) + "; check the variant and the number of classes");
             }
@@ -93,11 +114,17 @@ public final class StateDictLoader {
         // One run for all tensors: every distinct feed/target combination costs TensorFlow a graph pruning and
         // optimisation pass, which would dominate a run per variable.
         List<String> loaded = new ArrayList<>();
+        Map<String, Integer> nonFinite = new LinkedHashMap<>();
         List<TFloat32> tensors = new ArrayList<>();
         try {
             Session.Runner runner = session.runner();
             for (HrnetParameter p : toLoad) {
-                float[] values = toTensorFlowLayout(p, byKey.get(p.torchKey()).data());
+                float[] torch = reader.apply(given.get(p.torchKey())).data();
+                int bad = countNonFinite(torch);
+                if (bad > 0) {
+                    nonFinite.put(p.torchKey(), bad);
+                }
+                float[] values = toTensorFlowLayout(p, torch);
                 TFloat32 tensor = TFloat32.tensorOf(p.shape(), DataBuffers.of(values, true, false));
                 tensors.add(tensor);
                 ParameterFactory.InitSlot slot = model.initSlots().get(p.torchKey());
@@ -110,7 +137,17 @@ public final class StateDictLoader {
         } finally {
             tensors.forEach(TFloat32::close);
         }
-        return new LoadReport(loaded, missing, unexpected, ignored);
+        return new LoadReport(loaded, missing, unexpected, ignored, nonFinite);
+    }
+
+    private static int countNonFinite(float[] values) {
+        int n = 0;
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -180,7 +217,10 @@ public final class StateDictLoader {
     }
 
     private static String pythonShape(Shape shape) {
-        long[] dims = shape.asArray();
+        return pythonShape(shape.asArray());
+    }
+
+    private static String pythonShape(long[] dims) {
         if (dims.length == 1) {
             return "(" + dims[0] + ",)";
         }

@@ -33,6 +33,27 @@ class StateDictLoaderTest {
         }
     }
 
+    /** The path --pretrained takes: a .pth file, read lazily; the hostile fixtures are tools/make_hostile_pth.py's. */
+    @Test
+    void loadingAFileReadsOnlyTheModelsKeysAndReportsNonFiniteTensors() {
+        java.nio.file.Path pth = java.nio.file.Path.of("src", "test", "resources", "fixtures", "pth");
+        try (Graph g = new Graph()) {
+            Hrnet model = Hrnet.create(g, HrnetSpec.tiny(), 5, 1L);
+            try (Session s = new Session(g)) {
+                LoadReport expanded = StateDictLoader.load(s, model, pth.resolve("expanded_unused.pth"));
+                assertEquals(List.of("unused.expanded"), expanded.unexpected());
+                assertTrue(expanded.missing().isEmpty(), expanded.toString());
+                assertTrue(expanded.nonFiniteWarning("x").isEmpty());
+
+                LoadReport nan = StateDictLoader.load(s, model, pth.resolve("non_finite.pth"));
+                assertEquals(Map.of("conv1.weight", 3, "bn1.running_var", 1), nan.nonFinite());
+                String warning = nan.nonFiniteWarning("non_finite.pth").orElseThrow();
+                assertTrue(warning.startsWith("non_finite.pth: 2 of the ") && warning.contains("conv1.weight (3)"),
+                        warning);
+            }
+        }
+    }
+
     @Test
     void convolutionWeightsAreTransposedFromOihwToHwio() {
         try (Graph g = new Graph()) {

@@ -16,11 +16,13 @@ import org.mseg.api.plugin.Names;
  * {@code data/config/train} (named {@code train/1080_release/mseg-relabeled-3m}, or without the {@code train/}
  * prefix, {@code 1080_release/mseg-relabeled-3m}) and the test configs of {@code data/config/test} (named
  * {@code test/default_config_1080_ss}, {@code test/720/default_config_batched_ss}). A {@code .yaml} suffix is
- * optional.
+ * optional. {@code demo} is this port's own: the configuration {@code mseg-cli train} runs without {@code --config}
+ * (a tiny HRNet on the synthetic datasets), and a starting point for a configuration of one's own.
  */
 public final class BundledConfigs {
     private static final String ROOT = "data-config/";
     private static final List<String> NAMES = List.of(
+            "demo",
             "train/1080_release/mseg-mgda",
             "train/1080_release/mseg-naive-baseline",
             "train/1080_release/mseg-relabeled-1m",

@@ -414,6 +414,9 @@ public final class ConfigSchema {
         }
     }
 
+    private static final String PLUGIN_DIRS_DOC = "folders of plugin jars, separated by the platform's path separator"
+            + " (':' on Linux), read before the configuration is checked; like --plugin-dir and $MSEG_PLUGIN_PATH";
+
     private static ConfigSchema buildTraining() {
         return new Builder()
                 .section("DATA")
@@ -426,6 +429,7 @@ public final class ConfigSchema {
                 .used("root", KeyType.STRING, null, "folder holding the dataset folders (default: $MSEG_DATA_ROOT)")
                 .used("lists", KeyType.STRING, null,
                         "folder of split list files (default: the lists shipped with the dataset definitions)")
+                .used("plugin_dirs", KeyType.STRING, null, PLUGIN_DIRS_DOC)
                 .set("skip_bad", KeyType.BOOL, false,
                         "skip unreadable or mismatched image/label pairs (logged) instead of failing")
                 .set("max_image_pixels", KeyType.INT, 67_108_864,
@@ -502,6 +506,7 @@ public final class ConfigSchema {
                 .used("root", KeyType.STRING, null, "folder holding the dataset folders (default: $MSEG_DATA_ROOT)")
                 .used("lists", KeyType.STRING, null,
                         "folder of split list files (default: the lists shipped with the dataset definitions)")
+                .used("plugin_dirs", KeyType.STRING, null, PLUGIN_DIRS_DOC)
                 .section("TRAIN")
                 .set("arch", KeyType.STRING, "hrnet", "model architecture, a model provider name (hrnet)")
                 .set("variant", KeyType.STRING, "w48", "model variant of the architecture (w48, tiny)")

@@ -22,10 +22,12 @@ import org.mseg.api.PluginException;
 public final class Registry<T> {
     private final String kind;
     private final Map<String, Registration<T>> byName;
+    private final String unknownHint;
 
-    private Registry(String kind, Map<String, Registration<T>> byName) {
+    private Registry(String kind, Map<String, Registration<T>> byName, String unknownHint) {
         this.kind = kind;
         this.byName = Collections.unmodifiableMap(byName);
+        this.unknownHint = unknownHint;
     }
 
     /**
@@ -36,6 +38,18 @@ public final class Registry<T> {
      * @throws PluginException if two entries share a name; the message names both origins
      */
     public static <T> Registry<T> of(String kind, Collection<Registration<T>> registrations) {
+        return of(kind, registrations, "");
+    }
+
+    /**
+     * Builds a registry whose "unknown name" message ends with a hint, such as where plugins are looked for.
+     *
+     * @param kind          what the entries are, for messages
+     * @param registrations the entries
+     * @param unknownHint   appended to the message of {@link #registration(String)} for an unknown name; may be empty
+     * @throws PluginException if two entries share a name; the message names both origins
+     */
+    public static <T> Registry<T> of(String kind, Collection<Registration<T>> registrations, String unknownHint) {
         Map<String, Registration<T>> map = new LinkedHashMap<>();
         for (Registration<T> r : registrations) {
             Registration<T> previous = map.putIfAbsent(r.name(), r);
@@ -46,7 +60,12 @@ public final class Registry<T> {
                         + " from the module path or plugin folder, or rename one " + kind + ".");
             }
         }
-        return new Registry<>(kind, map);
+        return new Registry<>(kind, map, unknownHint);
+    }
+
+    /** The hint that ends the message for an unknown name; empty when there is none. */
+    public String unknownHint() {
+        return unknownHint;
     }
 
     /** What the entries are ("dataset", "taxonomy", ...). */
@@ -80,7 +99,7 @@ public final class Registry<T> {
             throw new PluginException("Unknown " + kind + " '" + name + "'. Available: "
                     + (byName.isEmpty() ? "(none: no provider of this kind was found on the module path,"
                             + " the class path or in the plugin folder)" : String.join(", ", byName.keySet()))
-                    + suggestion(name));
+                    + suggestion(name) + (unknownHint.isEmpty() ? "" : " " + unknownHint));
         }
         return r;
     }

@@ -68,7 +68,10 @@ public final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
 
-    /** Name of the embedded demo configuration resource. */
+    /** Key of {@code checkpoint.json}'s training object listing the plugin modules loaded ({@code name@version}). */
+    public static final String PLUGINS_KEY = "plugins";
+
+    /** File name of the demo configuration, bundled in mseg-api as {@code demo}. */
     public static final String DEMO_CONFIG = "demo.yaml";
 
     /**
@@ -124,16 +127,12 @@ public final class TrainingRun {
     private TrainingRun() {
     }
 
-    /** The embedded demo configuration (tiny HRNet on the seven relabeled synthetic datasets). */
+    /**
+     * The demo configuration (tiny HRNet on the seven relabeled synthetic datasets), shipped in mseg-api as the
+     * bundled configuration {@code demo} so that {@code mseg-cli config print demo} shows it.
+     */
     public static MsegConfig demoConfig() {
-        try (InputStream in = TrainingRun.class.getResourceAsStream(DEMO_CONFIG)) {
-            if (in == null) {
-                throw new IllegalStateException("demo configuration resource " + DEMO_CONFIG + " is missing");
-            }
-            return MsegConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "(embedded demo)");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return org.mseg.api.config.BundledConfigs.load("demo");
     }
 
     /**
@@ -296,6 +295,7 @@ public final class TrainingRun {
                 training.put("loader", last.sourceState());
                 training.put("rng", Map.of("manual_seed", seed));
                 training.put("config", jsonSafe(resolved));
+                training.put(PLUGINS_KEY, env.pluginModules()); // evaluate/infer name them when they are missing
                 Map<String, Object> lastStep = new LinkedHashMap<>();
                 // a step that fp16 loss scaling skipped may have a non-finite loss, which JSON cannot hold
                 lastStep.put("loss", finiteOrNull(step.loss()));
@@ -469,6 +469,7 @@ public final class TrainingRun {
                     + report.missing().size() + " weights (its keys: " + report.unexpected().stream().limit(5).toList()
                     + "...). Is it an HRNet checkpoint of the same width?");
         }
+        report.nonFiniteWarning(w.toString()).ifPresent(LOG::warn);
         LOG.info("pretrained: {} tensors loaded, {} kept their initial values{}, {} in the file unused", report
                 .loaded().size(), report.missing().size(), report.missing().isEmpty() ? ""
                         : " (e.g. " + report.missing().get(0) + ")", report.unexpected().size());

@@ -49,6 +49,14 @@ abstract class PthArchive implements Closeable {
     /** @return the bytes of a whole root storage, ordered as the file stores them */
     abstract ByteBuffer storageBytes(StorageRef ref, String usedBy);
 
+    /** @return the elements of a root storage as the archive records them, without reading its data */
+    abstract java.util.OptionalLong rootElements(StorageRef ref);
+
+    private java.util.Optional<Long> declaredElements(StorageRef ref) {
+        java.util.OptionalLong n = rootElements(ref);
+        return n.isPresent() ? java.util.Optional.of(n.getAsLong()) : java.util.Optional.empty();
+    }
+
     /** @return the unpickled object, tensors still unread */
     final Object root() {
         return root;
@@ -101,6 +109,10 @@ abstract class PthArchive implements Closeable {
         }
         Map<TensorRef, TorchTensor> out = new IdentityHashMap<>();
         for (List<TensorRef> group : byStorage.values()) {
+            for (TensorRef ref : group) {
+                // before the storage is read: a crafted view must fail here, naming its key, not exhaust memory
+                declaredElements(ref.storage()).ifPresent(n -> checkView(ref, n, refs.get(ref)));
+            }
             ByteBuffer bytes = storageBytes(group.get(0).storage(), refs.get(group.get(0)));
             for (TensorRef ref : group) {
                 out.put(ref, view(ref, bytes, refs.get(ref)));
@@ -109,21 +121,36 @@ abstract class PthArchive implements Closeable {
         return out;
     }
 
-    /** Copies a strided view of a storage into a C-ordered float array. */
-    private TorchTensor view(TensorRef ref, ByteBuffer bytes, String name) {
+    /**
+     * The most elements one tensor may have: 2^28, 1 GiB as float32. The largest weight of MSeg's HRNet-W48 has
+     * 1.3 million elements, an ImageNet classifier 2 million; anything near this limit is not a model weight.
+     */
+    static final long MAX_TENSOR_ELEMENTS = 1L << 28;
+    /**
+     * A view may read storage elements more than once (zero or overlapping strides, what {@code expand} saves) only
+     * while it stays this small (2^20 elements, 4 MiB); beyond that, a tiny file could expand to gigabytes.
+     */
+    static final long MAX_EXPANDED_ELEMENTS = 1L << 20;
+
+    /**
+     * Checks, before anything is allocated, that a tensor's view fits its storage and that materialising it is
+     * reasonable: at most {@link #MAX_TENSOR_ELEMENTS}, no large expansion of a small storage, and room in the heap.
+     *
+     * @param storageElements the elements of the storage the tensor views, as the file declares them
+     */
+    final void checkView(TensorRef ref, long storageElements, String name) {
         StorageType type = ref.storage().type();
         long[] size = ref.size();
         long[] stride = ref.stride();
         long numel = Shapes.numel(size);
-        if (numel < 0 || numel > Shapes.MAX_ELEMENTS) {
-            throw new TensorFileException(source, "tensor '" + name + "' of shape " + Shapes.python(size)
-                    + " is too large to load into one Java array");
+        if (numel < 0) {
+            throw new TensorFileException(source, "tensor '" + name + "' has an invalid shape "
+                    + Shapes.python(size) + " (a negative size, or more elements than a long counts); the file is"
+                    + " corrupt or crafted. Remove the key from the checkpoint");
         }
-        float[] out = new float[(int) numel];
         if (numel == 0) {
-            return new TorchTensor(size.clone(), out, type.dtype);
+            return;
         }
-        long storageElements = bytes.capacity() / type.elementSize;
         long base = ref.storage().elementOffset() + ref.offset();
         long last = base;
         for (int d = 0; d < size.length; d++) {
@@ -131,7 +158,7 @@ abstract class PthArchive implements Closeable {
                 throw new TensorFileException(source, "tensor '" + name + "' has a negative stride "
                         + Shapes.python(stride));
             }
-            last += (size[d] - 1) * stride[d];
+            last = saturatingAdd(last, saturatingMultiply(size[d] - 1, stride[d]));
         }
         if (base < 0 || last >= storageElements) {
             throw new TensorFileException(source, "tensor '" + name + "' (shape " + Shapes.python(size) + ", stride "
@@ -139,6 +166,66 @@ abstract class PthArchive implements Closeable {
                     + ref.storage().key() + "' holds only " + storageElements + " " + type.dtype
                     + " elements (truncated or corrupt checkpoint)");
         }
+        if (numel > storageElements && numel > MAX_EXPANDED_ELEMENTS) {
+            throw new TensorFileException(source, "tensor '" + name + "' of shape " + Shapes.python(size)
+                    + " and stride " + Shapes.python(stride) + " views a storage of only " + storageElements + " "
+                    + type.dtype + " elements (an expanded or broadcast tensor): loading it would take "
+                    + mebibytes(numel * Float.BYTES) + " for " + mebibytes(storageElements * type.elementSize)
+                    + " in the file. Refused: remove the key from the checkpoint, or save the tensor with .clone() if it is needed");
+        }
+        if (numel > MAX_TENSOR_ELEMENTS) {
+            throw new TensorFileException(source, "tensor '" + name + "' of shape " + Shapes.python(size) + " has "
+                    + String.format("%,d", numel) + " elements, more than the " + String.format("%,d",
+                            MAX_TENSOR_ELEMENTS) + " a model weight may have; the file is corrupt or crafted."
+                    + " Remove the key from the checkpoint");
+        }
+        requireHeap(numel * Float.BYTES, "tensor '" + name + "' of shape " + Shapes.python(size));
+    }
+
+    /** Fails, naming what needs the memory and how to give more, when the heap cannot hold {@code bytes} more. */
+    final void requireHeap(long bytes, String what) {
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > free) {
+            System.gc(); // garbage may be all that fills the heap; measure again before refusing
+            free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        }
+        if (bytes > free) {
+            throw new TensorFileException(source, what + " needs " + mebibytes(bytes) + " but only "
+                    + mebibytes(free) + " of the Java heap (max " + mebibytes(rt.maxMemory()) + ") is free. Give the"
+                    + " JVM more memory, e.g. MSEG_JAVA_OPTS=-Xmx16g, or remove the key if it is not a model weight");
+        }
+    }
+
+    private static String mebibytes(long bytes) {
+        return bytes >= 1L << 30 ? String.format("%.1f GiB", bytes / (double) (1L << 30))
+                : String.format("%.1f MiB", bytes / (double) (1L << 20));
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    private static long saturatingMultiply(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
+    }
+
+    /** Copies a strided view of a storage into a C-ordered float array. */
+    private TorchTensor view(TensorRef ref, ByteBuffer bytes, String name) {
+        StorageType type = ref.storage().type();
+        long[] size = ref.size();
+        long[] stride = ref.stride();
+        long numel = Shapes.numel(size);
+        long storageElements = bytes.capacity() / type.elementSize;
+        checkView(ref, storageElements, name);
+        float[] out = new float[(int) numel];
+        if (numel == 0) {
+            return new TorchTensor(size.clone(), out, type.dtype);
+        }
+        long base = ref.storage().elementOffset() + ref.offset();
         if (isContiguous(size, stride)) {
             if (type == StorageType.FLOAT) {
                 bytes.asFloatBuffer().get((int) base, out, 0, out.length);
@@ -297,9 +384,15 @@ abstract class PthArchive implements Closeable {
                 throw new TensorFileException(source, "storage '" + name + "' of " + entry.getSize()
                         + " bytes is too large for one Java array");
             }
+            requireHeap(entry.getSize(), "storage '" + name + "' (used by tensor '" + usedBy + "')");
             try (InputStream in = zip.getInputStream(entry)) {
-                byte[] bytes = in.readAllBytes();
-                if (entry.getSize() >= 0 && bytes.length != entry.getSize()) {
+                if (entry.getSize() < 0) {
+                    throw new TensorFileException(source, "storage '" + name + "' has no declared size in the"
+                            + " archive; torch.save always records it (corrupt or crafted checkpoint)");
+                }
+                // at most one byte more than declared: a compressed entry that inflates beyond its size stops here
+                byte[] bytes = in.readNBytes((int) entry.getSize() + 1);
+                if (bytes.length != entry.getSize()) {
                     throw new TensorFileException(source, "storage '" + name + "' has " + bytes.length
                             + " bytes but the archive declares " + entry.getSize());
                 }
@@ -308,6 +401,13 @@ abstract class PthArchive implements Closeable {
                 throw new TensorFileException(source, "cannot read storage '" + name + "' (" + e.getMessage()
                         + "); the checkpoint is truncated or corrupt", e);
             }
+        }
+
+        @Override
+        java.util.OptionalLong rootElements(StorageRef ref) {
+            ZipEntry entry = zip.getEntry(prefix + "data/" + ref.key());
+            return entry == null || entry.getSize() < 0 ? java.util.OptionalLong.empty()
+                    : java.util.OptionalLong.of(entry.getSize() / ref.type().elementSize);
         }
 
         private void closeQuietly() {
@@ -407,6 +507,7 @@ abstract class PthArchive implements Closeable {
                 throw new TensorFileException(source, "storage '" + ref.key() + "' of " + bytes
                         + " bytes is too large for one Java array");
             }
+            requireHeap(bytes, "storage '" + ref.key() + "' (used by tensor '" + usedBy + "')");
             ByteBuffer buffer = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
             try {
                 if (channel == null) {
@@ -426,6 +527,12 @@ abstract class PthArchive implements Closeable {
                         e);
             }
             return buffer.clear();
+        }
+
+        @Override
+        java.util.OptionalLong rootElements(StorageRef ref) {
+            Long n = dataElements.get(ref.key());
+            return n == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(n);
         }
 
         @Override

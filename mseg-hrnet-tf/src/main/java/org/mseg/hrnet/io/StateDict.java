@@ -173,14 +173,14 @@ public final class StateDict {
                 + (prefixStripped ? ", '" + DATA_PARALLEL_PREFIX + "' stripped" : "") + "]";
     }
 
-    private record Found(String location, Map<String, Object> entries) {
+    record Found(String location, Map<String, Object> entries) {
     }
 
     private static boolean isTensor(Object o) {
         return o instanceof TensorRef || o instanceof TorchTensor;
     }
 
-    private static Found locate(Object node, String location, String source) {
+    static Found locate(Object node, String location, String source) {
         if (node instanceof Map<?, ?> map) {
             if (!map.isEmpty() && map.entrySet().stream()
                     .allMatch(e -> e.getKey() instanceof String && isTensor(e.getValue()))) {
@@ -225,14 +225,19 @@ public final class StateDict {
     }
 
     private static StateDict build(String source, String location, Map<String, TorchTensor> raw) {
-        Map<String, TorchTensor> out = new LinkedHashMap<>();
+        Map<String, TorchTensor> out = stripPrefix(source, raw);
+        boolean stripped = raw.keySet().stream().anyMatch(k -> k.startsWith(DATA_PARALLEL_PREFIX));
+        return new StateDict(source, location, stripped, out);
+    }
+
+    /** The entries with their {@code module.} prefix removed, in order; fails when two keys become equal. */
+    static <V> Map<String, V> stripPrefix(String source, Map<String, V> raw) {
+        Map<String, V> out = new LinkedHashMap<>();
         Map<String, String> originalKey = new LinkedHashMap<>();
-        boolean stripped = false;
-        for (Map.Entry<String, TorchTensor> e : raw.entrySet()) {
+        for (Map.Entry<String, V> e : raw.entrySet()) {
             String key = e.getKey();
             if (key.startsWith(DATA_PARALLEL_PREFIX)) {
                 key = key.substring(DATA_PARALLEL_PREFIX.length());
-                stripped = true;
             }
             String previous = originalKey.putIfAbsent(key, e.getKey());
             if (previous != null) {
@@ -241,7 +246,7 @@ public final class StateDict {
             }
             out.put(key, e.getValue());
         }
-        return new StateDict(source, location, stripped, out);
+        return out;
     }
 
     private String closest(String key) {
