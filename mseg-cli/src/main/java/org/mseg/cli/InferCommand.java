@@ -60,13 +60,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Segment images, folders of images or videos with a checkpoint.",
+                "The window is the checkpoint's training crop (train_h x train_w) unless --crop, --config or --set"
+                        + " TEST.test_h/test_w name one.",
                 "Per image: <stem>_gray.png (class ids), <stem>_color.png (colours + legend of the classes present),"
                         + " <stem>_overlay.jpg (names at region centres), and with --confidence"
                         + " <stem>_confidence.png (16-bit, 65535 = 1.0) or <stem>_confidence.npy (float32).",
                 "Per video: <stem>_overlay.avi (Motion-JPEG). This OpenCV build reads and writes Motion-JPEG AVI;"
                         + " convert other videos first, e.g. ffmpeg -i in.mp4 -c:v mjpeg -q:v 3 in.avi."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:done", "1:an input is missing or unreadable", "2:usage or configuration error"})
+        exitCodeList = {"0:done", "1:an input is missing or unreadable (the others are still processed; the failures are"
+                + " listed at the end)", "2:usage or configuration error"})
 final class InferCommand implements Callable<Integer> {
     static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp");
     static final Set<String> VIDEO_EXTENSIONS = Set.of("avi", "mp4", "mov", "mkv", "m4v", "mpg", "mpeg", "webm");
@@ -115,9 +118,17 @@ final class InferCommand implements Callable<Integer> {
         }
         PluginEnvironment env = plugins.environment();
         MsegConfig cfg = inference.config(env);
-        InferenceSettings settings = inference.settings(cfg);
         Path ckpt = inference.checkpoint();
         CheckpointMetadata meta = Checkpoints.read(ckpt);
+        InferenceSettings settings = inference.settings(cfg);
+        String window = "";
+        if (inference.windowFromCheckpoint()) {
+            int[] crop = InferenceOptions.trainingCrop(meta).orElse(null);
+            if (crop != null) {
+                settings = settings.withCrop(crop[0], crop[1]);
+                window = " (the checkpoint's training crop; --crop N to change)";
+            }
+        }
         TaxonomyConverter converter = TaxonomyConverter.of(env);
         ClassProjection projection;
         List<String> names;
@@ -139,22 +150,23 @@ final class InferCommand implements Callable<Integer> {
         boolean[] allowed = classes == null ? null : allowed(classes, names);
         List<Path> images = new ArrayList<>();
         List<Path> videos = new ArrayList<>();
-        collect(images, videos);
+        List<Failure> failures = new ArrayList<>();
+        collect(images, videos, failures);
+        int inputCount = images.size() + videos.size() + failures.size();
 
         PrintWriter w = spec.commandLine().getOut();
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new MsegException("cannot create output folder " + out + ": " + e.getMessage(), e);
-        }
+        PrintWriter err = spec.commandLine().getErr();
+        createOutputFolder(out);
         Palette palette = Palette.standard();
         try (LoadedModel model = LoadedModel.open(ckpt, settings.cropHeight(), settings.cropWidth())) {
             Segmenter segmenter = new Segmenter(model, projection, settings);
-            w.printf(Locale.ROOT, "model %s (%s, %d classes) -> %d %s classes; base %s, scales %s%n", ckpt,
-                    meta.variant(), meta.numClasses(), names.size(), taxonomy == null ? meta.taxonomy() : taxonomy,
-                    settings.baseTag(), settings.scales());
+            w.printf(Locale.ROOT, "model %s (%s, %d classes) -> %d %s classes; base %s, scales %s, window %d x %d%s%n",
+                    ckpt.toAbsolutePath(), meta.variant(), meta.numClasses(), names.size(),
+                    taxonomy == null ? meta.taxonomy() : taxonomy, settings.baseTag(), settings.scales(),
+                    settings.cropHeight(), settings.cropWidth(), window);
             w.flush();
             long t0 = System.nanoTime();
+            int done = 0;
             for (Path image : images) {
                 long s0 = System.nanoTime();
                 try (Mat bgr = imread(image.toString(), IMREAD_COLOR)) {
@@ -164,24 +176,50 @@ final class InferCommand implements Callable<Integer> {
                     Prediction p = segmenter.predict(bgr, allowed);
                     String stem = stem(image);
                     writeOutputs(stem, bgr, p, names, palette);
-                    w.printf(Locale.ROOT, "%s -> %s_*.{png,jpg} (%.2f s; %s)%n", image, out.resolve(stem),
+                    w.printf(Locale.ROOT, "%s -> %s_*.png (%.2f s; %s)%n", image, out.resolve(stem).toAbsolutePath(),
                             (System.nanoTime() - s0) / 1e9, topClasses(p, names));
                     w.flush();
+                    done++;
+                } catch (MsegException e) {
+                    failures.add(new Failure(image, e.getMessage()));
+                    err.println("FAILED " + image + ": " + e.getMessage());
+                    err.flush();
                 }
             }
-            if (images.size() > 1) {
+            if (done > 1) {
                 double sec = (System.nanoTime() - t0) / 1e9;
-                w.printf(Locale.ROOT, "%d images in %.1f s: %.2f images/s%n", images.size(), sec, images.size() / sec);
+                w.printf(Locale.ROOT, "%d images in %.1f s: %.2f images/s%n", done, sec, done / sec);
             }
             for (Path video : videos) {
-                video(video, segmenter, names, palette, allowed, w);
+                try {
+                    video(video, segmenter, names, palette, allowed, w);
+                } catch (MsegException e) {
+                    failures.add(new Failure(video, e.getMessage()));
+                    err.println("FAILED " + video + ": " + e.getMessage());
+                    err.flush();
+                }
             }
+        }
+        w.flush();
+        if (!failures.isEmpty()) {
+            err.printf(Locale.ROOT, "%d of %d inputs failed (the others were written to %s):%n", failures.size(),
+                    inputCount, out.toAbsolutePath());
+            for (Failure f : failures) {
+                err.printf(Locale.ROOT, "  %s: %s%n", f.input(), f.reason());
+            }
+            err.flush();
+            return MsegCommand.FAILURE;
         }
         w.flush();
         return MsegCommand.OK;
     }
 
-    private void collect(List<Path> images, List<Path> videos) {
+    /** An input that could not be processed, and why. */
+    record Failure(Path input, String reason) {
+    }
+
+    /** Sorts the inputs into images and videos; a missing or unknown input is a failure, and the others still run. */
+    private void collect(List<Path> images, List<Path> videos, List<Failure> failures) {
         for (Path in : inputs) {
             if (Files.isDirectory(in)) {
                 List<Path> found;
@@ -189,24 +227,39 @@ final class InferCommand implements Callable<Integer> {
                     found = s.filter(p -> Files.isRegularFile(p) && IMAGE_EXTENSIONS.contains(extension(p)))
                             .sorted(Comparator.comparing(Path::toString)).toList();
                 } catch (IOException e) {
-                    throw new DatasetException("cannot list folder " + in + ": " + e.getMessage(), e);
+                    failures.add(new Failure(in, "cannot list the folder: " + e.getMessage()));
+                    continue;
                 }
                 if (found.isEmpty()) {
-                    throw new DatasetException("folder " + in + " holds no images (" + String.join(", ",
-                            IMAGE_EXTENSIONS.stream().sorted().toList()) + ")");
+                    failures.add(new Failure(in, "the folder holds no images (" + String.join(", ",
+                            IMAGE_EXTENSIONS.stream().sorted().toList()) + ")"));
                 }
                 images.addAll(found);
             } else if (!Files.isRegularFile(in)) {
-                throw new DatasetException("input " + in + " does not exist");
+                failures.add(new Failure(in, "does not exist"));
             } else if (VIDEO_EXTENSIONS.contains(extension(in))) {
                 videos.add(in);
             } else if (IMAGE_EXTENSIONS.contains(extension(in))) {
                 images.add(in);
             } else {
-                throw new DatasetException("input " + in + " is neither an image (" + String.join(", ",
+                failures.add(new Failure(in, "neither an image (" + String.join(", ",
                         IMAGE_EXTENSIONS.stream().sorted().toList()) + ") nor a video (" + String.join(", ",
-                        VIDEO_EXTENSIONS.stream().sorted().toList()) + ")");
+                        VIDEO_EXTENSIONS.stream().sorted().toList()) + ")"));
             }
+        }
+    }
+
+    /** Creates {@code --out}; an existing regular file there is a usage error that says so. */
+    static void createOutputFolder(Path out) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new ConfigException("--out " + out.toAbsolutePath() + " is a file; --out must be a folder (it is"
+                    + " created if missing). Name another path or move the file away.");
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new MsegException("cannot create the output folder " + out.toAbsolutePath() + ": " + e
+                    + ". Pass --out with a folder you can write to.", e);
         }
     }
 

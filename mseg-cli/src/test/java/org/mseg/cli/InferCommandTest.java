@@ -1,0 +1,100 @@
+package org.mseg.cli;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mseg.api.plugin.PluginEnvironment;
+import org.mseg.cli.CliTest.Run;
+import org.mseg.hrnet.Hrnet;
+import org.mseg.hrnet.HrnetSpec;
+import org.mseg.hrnet.checkpoint.CheckpointMetadata;
+import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.taxonomy.TaxonomyConverter;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+
+/** {@code infer}'s batch behaviour, output folder and window choice, on a tiny random checkpoint. */
+class InferCommandTest {
+    @TempDir
+    static Path dir;
+    /** A training checkpoint whose config trained 33 × 33 crops. */
+    static Path trained;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        List<String> names = TaxonomyConverter.of(PluginEnvironment.boot()).universal().classNames();
+        trained = dir.resolve("ckpt");
+        try (Graph g = new Graph()) {
+            Hrnet.create(g, HrnetSpec.tiny(), 194, 5L);
+            try (Session s = new Session(g)) {
+                s.initialize();
+                Checkpoints.write(trained, s, CheckpointMetadata.of(HrnetSpec.tiny(), 194, "universal", names)
+                        .withTraining(Map.of("iteration", 1, "config", Map.of("train_h", 33, "train_w", 33))));
+            }
+        }
+    }
+
+    static Path image(String name, int h, int w) {
+        Path p = dir.resolve(name);
+        try (Mat m = new Mat(h, w, CV_8UC3, new Scalar(40, 120, 200, 0))) {
+            assertTrue(imwrite(p.toString(), m));
+        }
+        return p;
+    }
+
+    @Test
+    void anUnreadableInputDoesNotStopTheBatchAndTheFailuresAreListedAtTheEnd() throws Exception {
+        Path first = image("first.png", 30, 40);
+        Path broken = dir.resolve("broken.jpg");
+        Files.write(broken, new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+        Path missing = dir.resolve("missing.png");
+        Path last = image("last.png", 30, 40);
+        Path out = dir.resolve("batch");
+        Run r = CliTest.run("infer", "--checkpoint", trained.toString(), "--base-size", "native", "--out",
+                out.toString(), first.toString(), broken.toString(), missing.toString(), last.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(Files.isRegularFile(out.resolve("first_gray.png")), r.out() + r.err());
+        assertTrue(Files.isRegularFile(out.resolve("last_gray.png")), "the input after the failures ran too: "
+                + r.out() + r.err());
+        String summary = r.err().substring(r.err().indexOf("2 of 4 inputs failed"));
+        assertTrue(summary.contains(broken + ": cannot decode image"), summary);
+        assertTrue(summary.contains(missing + ": does not exist"), summary);
+        assertFalse(summary.contains("first.png") || summary.contains("last.png"), summary);
+    }
+
+    @Test
+    void outNamingAnExistingFileSaysItMustBeAFolder() throws Exception {
+        Path file = dir.resolve("not-a-folder.txt");
+        Files.writeString(file, "x");
+        Run r = CliTest.run("infer", "--checkpoint", trained.toString(), "--out", file.toString(),
+                image("x.png", 20, 20).toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(file.toAbsolutePath().toString()) && r.err().contains("must be a folder"),
+                r.err());
+    }
+
+    @Test
+    void theWindowIsTheCheckpointsTrainingCropUnlessTold() {
+        Path img = image("w.png", 30, 40);
+        Run own = CliTest.run("infer", "--checkpoint", trained.toString(), "--base-size", "native", "--out",
+                dir.resolve("w1").toString(), img.toString());
+        assertEquals(0, own.code(), own.out() + own.err());
+        assertTrue(own.out().contains("window 33 x 33 (the checkpoint's training crop"), own.out());
+        Run told = CliTest.run("infer", "--checkpoint", trained.toString(), "--base-size", "native", "--crop", "41",
+                "--out", dir.resolve("w2").toString(), img.toString());
+        assertEquals(0, told.code(), told.out() + told.err());
+        assertTrue(told.out().contains("window 41 x 41") && !told.out().contains("training crop"), told.out());
+    }
+}
