@@ -3,8 +3,6 @@ package org.mseg.cli;
 import static org.bytedeco.opencv.global.opencv_core.CV_16UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-import static org.bytedeco.opencv.global.opencv_videoio.CAP_PROP_FPS;
-import static org.bytedeco.opencv.global.opencv_videoio.CAP_PROP_FRAME_COUNT;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,9 +20,6 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
-import org.bytedeco.opencv.opencv_videoio.VideoCapture;
-import org.bytedeco.opencv.opencv_videoio.VideoWriter;
 import org.mseg.api.ConfigException;
 import org.mseg.api.DatasetException;
 import org.mseg.api.MsegException;
@@ -65,8 +60,8 @@ import picocli.CommandLine.Spec;
                 "Per image: <stem>_gray.png (class ids), <stem>_color.png (colours + legend of the classes present),"
                         + " <stem>_overlay.jpg (names at region centres), and with --confidence"
                         + " <stem>_confidence.png (16-bit, 65535 = 1.0) or <stem>_confidence.npy (float32).",
-                "Per video: <stem>_overlay.avi (Motion-JPEG). This OpenCV build reads and writes Motion-JPEG AVI;"
-                        + " convert other videos first, e.g. ffmpeg -i in.mp4 -c:v mjpeg -q:v 3 in.avi."},
+                "Per video (any FFmpeg reads: MP4/H.264, MKV, WebM, MOV, Motion-JPEG AVI, ...): <stem>_overlay.mp4"
+                        + " (H.264), with a progress bar and frames/s."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:an input is missing or unreadable (the others are still processed; the failures are"
                 + " listed at the end)", "2:usage or configuration error"})
@@ -313,42 +308,33 @@ final class InferCommand implements Callable<Integer> {
 
     private void video(Path video, Segmenter segmenter, List<String> names, Palette palette, boolean[] allowed,
             PrintWriter w) {
-        try (VideoCapture cap = new VideoCapture(video.toString())) {
-            if (!cap.isOpened()) {
-                throw new DatasetException("cannot open video " + video + ". This OpenCV build (bytedeco, without"
-                        + " FFmpeg) reads Motion-JPEG AVI files; convert it first, e.g. ffmpeg -i " + video
-                        + " -c:v mjpeg -q:v 3 " + stem(video) + ".avi");
-            }
-            double fps = cap.get(CAP_PROP_FPS);
+        try (FfmpegVideoReader reader = FfmpegVideoReader.open(video)) {
+            double fps = reader.fps();
             if (!(fps > 0) || fps > 240) {
                 fps = 30;
             }
-            long total = Math.max(0, (long) cap.get(CAP_PROP_FRAME_COUNT));
-            Path target = out.resolve(stem(video) + "_overlay.avi");
-            Path tmp = out.resolve("." + stem(video) + "_overlay.tmp.avi");
-            VideoWriter writer = null;
+            long total = reader.frameCount();
+            Path target = out.resolve(stem(video) + "_overlay.mp4").toAbsolutePath();
+            Path tmp = out.resolve("." + stem(video) + "_overlay.tmp.mp4").toAbsolutePath();
+            FfmpegVideoWriter writer = null;
             long frames = 0;
             long t0 = System.nanoTime();
             ProgressBar bar = System.console() != null && total > 0 ? new ProgressBarBuilder()
                     .setTaskName(stem(video)).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(500).build() : null;
             try (Mat frame = new Mat()) {
-                while (cap.read(frame) && !frame.empty()) {
+                while (reader.read(frame)) {
                     Prediction p = segmenter.predict(frame, allowed);
                     try (Mat label = p.labelMat(); Mat overlay = Overlay.draw(frame, label, names, palette, 0.5)) {
                         if (writer == null) {
-                            writer = new VideoWriter(tmp.toString(), VideoWriter.fourcc((byte) 'M', (byte) 'J',
-                                    (byte) 'P', (byte) 'G'), fps, new Size(overlay.cols(), overlay.rows()), true);
-                            if (!writer.isOpened()) {
-                                throw new MsegException("cannot write video " + tmp);
-                            }
+                            writer = FfmpegVideoWriter.open(tmp, "mp4", overlay.cols(), overlay.rows(), fps);
                         }
                         writer.write(overlay);
                     }
                     frames++;
                     double rate = frames / ((System.nanoTime() - t0) / 1e9);
                     if (bar != null) {
-                        bar.stepTo(frames);
+                        bar.stepTo(Math.min(frames, total));
                         bar.setExtraMessage(String.format(Locale.ROOT, " %.2f frames/s", rate));
                     } else if (frames % 25 == 0) {
                         w.printf(Locale.ROOT, "%s: %d%s frames, %.2f frames/s%n", video, frames,
@@ -361,7 +347,6 @@ final class InferCommand implements Callable<Integer> {
                     bar.close();
                 }
                 if (writer != null) {
-                    writer.release();
                     writer.close();
                 }
             }
@@ -374,8 +359,8 @@ final class InferCommand implements Callable<Integer> {
                 throw new MsegException("cannot move " + tmp + " to " + target + ": " + e.getMessage(), e);
             }
             double sec = (System.nanoTime() - t0) / 1e9;
-            w.printf(Locale.ROOT, "%s -> %s (%d frames in %.1f s: %.2f frames/s)%n", video, target, frames, sec,
-                    frames / sec);
+            w.printf(Locale.ROOT, "%s -> %s (%s, %d frames in %.1f s: %.2f frames/s)%n", video, target,
+                    writer.describe(), frames, sec, frames / sec);
             w.flush();
         }
     }

@@ -97,4 +97,38 @@ class InferCommandTest {
         assertEquals(0, told.code(), told.out() + told.err());
         assertTrue(told.out().contains("window 41 x 41") && !told.out().contains("training crop"), told.out());
     }
+
+    @Test
+    void anMp4ClipBecomesAnOverlaidH264Mp4WithEveryFrame() throws Exception {
+        Path clip = dir.resolve("clip.mp4");
+        try (FfmpegVideoWriter writer = FfmpegVideoWriter.open(clip, "mp4", 64, 48, 10)) {
+            for (int i = 0; i < 10; i++) {
+                try (Mat f = new Mat(48, 64, CV_8UC3, new Scalar(20 * i, 100, 250 - 20 * i, 0))) {
+                    writer.write(f);
+                }
+            }
+        }
+        assertEquals(10, countFrames(clip, 64, 48), "the test clip itself");
+        Path out = dir.resolve("video");
+        Run r = CliTest.run("infer", "--checkpoint", trained.toString(), "--base-size", "native", "--out",
+                out.toString(), clip.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        Path overlay = out.resolve("clip_overlay.mp4").toAbsolutePath();
+        assertTrue(r.out().contains(overlay + " (libopenh264, 64 x 48, 10 frames"), r.out());
+        assertEquals(10, countFrames(overlay, 64, 48));
+        assertFalse(Files.exists(out.resolve(".clip_overlay.tmp.mp4")));
+    }
+
+    private static int countFrames(Path video, int width, int height) {
+        int frames = 0;
+        try (FfmpegVideoReader reader = FfmpegVideoReader.open(video); Mat frame = new Mat()) {
+            assertEquals(10, reader.fps(), 0.01);
+            while (reader.read(frame)) {
+                assertEquals(width, frame.cols());
+                assertEquals(height, frame.rows());
+                frames++;
+            }
+        }
+        return frames;
+    }
 }
