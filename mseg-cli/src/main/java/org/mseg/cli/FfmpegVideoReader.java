@@ -20,7 +20,9 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
@@ -51,6 +53,12 @@ import org.mseg.api.DatasetException;
  * every camera and OCR preset (and JavaFX), so it cannot resolve on this project's module path. Close it.
  */
 final class FfmpegVideoReader implements AutoCloseable {
+    static {
+        // FFmpeg's own warnings (codec profile notes and the like) would flood the console; errors reach the user
+        // through the exceptions' messages.
+        av_log_set_level(AV_LOG_ERROR);
+    }
+
     /** {@code AVERROR(EAGAIN)} on Linux: the decoder wants more input. */
     static final int AVERROR_EAGAIN = -11;
 

@@ -28,7 +28,9 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_d2q;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_inv_q;
@@ -63,6 +65,12 @@ import org.mseg.api.MsegException;
  * file.
  */
 final class FfmpegVideoWriter implements AutoCloseable {
+    static {
+        // FFmpeg's own warnings (codec profile notes and the like) would flood the console; errors reach the user
+        // through the exceptions' messages.
+        av_log_set_level(AV_LOG_ERROR);
+    }
+
     private final Path file;
     private final AVFormatContext format;
     private final AVCodecContext encoder;
