@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
                 "The window is the checkpoint's training crop (train_h x train_w) unless --crop, --config or --set"
                         + " TEST.test_h/test_w name one.",
                 "Per image: <stem>_gray.png (class ids), <stem>_color.png (colours + legend of the classes present),"
-                        + " <stem>_overlay.jpg (names at region centres), and with --confidence"
+                        + " <stem>_overlay.png (names at region centres), and with --confidence"
                         + " <stem>_confidence.png (16-bit, 65535 = 1.0) or <stem>_confidence.npy (float32).",
                 "Per video (any FFmpeg reads: MP4/H.264, MKV, WebM, MOV, Motion-JPEG AVI, ...): <stem>_overlay.mp4"
                         + " (H.264), with a progress bar and frames/s."},
@@ -288,7 +288,8 @@ final class InferCommand implements Callable<Integer> {
                         Mat legend = Legend.withLegend(colour, label, names, palette);
                         Mat overlay = Overlay.draw(bgr, label, names, palette, 0.5)) {
                     write(out.resolve(stem + "_color.png"), legend);
-                    write(out.resolve(stem + "_overlay.jpg"), overlay);
+                    // PNG: JPEG smears the label colours and the names drawn on them.
+                    write(out.resolve(stem + "_overlay.png"), overlay);
                 }
             }
         }
