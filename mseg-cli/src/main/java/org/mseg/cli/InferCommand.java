@@ -343,13 +343,27 @@ final class InferCommand implements Callable<Integer> {
                         w.flush();
                     }
                 }
+            } catch (RuntimeException e) {
+                if (writer != null) {
+                    try {
+                        writer.close();
+                    } catch (RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                try {
+                    Files.deleteIfExists(tmp); // no half-written video left behind
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             } finally {
                 if (bar != null) {
                     bar.close();
                 }
-                if (writer != null) {
-                    writer.close();
-                }
+            }
+            if (writer != null) {
+                writer.close();
             }
             if (frames == 0) {
                 throw new DatasetException("video " + video + " has no readable frames");
