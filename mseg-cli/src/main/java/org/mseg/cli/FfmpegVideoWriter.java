@@ -61,7 +61,7 @@ import org.mseg.api.MsegException;
 /**
  * Encodes 8-bit BGR frames into a video file with the bundled FFmpeg: H.264 (OpenH264, the LGPL build's H.264
  * encoder) in MP4, falling back to MPEG-4 Part 2 in MP4 if that encoder is missing; or Motion-JPEG in AVI for a
- * {@code .avi} target. Frames of odd width or height are scaled to the even size 4:2:0 needs. Close it to finish the
+ * {@code .avi} target (VP8 for WebM, which tests use). Frames of odd width or height are scaled to the even size 4:2:0 needs. Close it to finish the
  * file.
  */
 final class FfmpegVideoWriter implements AutoCloseable {
@@ -106,12 +106,15 @@ final class FfmpegVideoWriter implements AutoCloseable {
     }
 
     /**
-     * Opens {@code file} for {@code width × height} frames at {@code fps}; the container follows the extension
-     * ({@code .mp4}: H.264, else MPEG-4 Part 2; {@code .avi}: Motion-JPEG).
+     * Opens {@code file} for {@code width × height} frames at {@code fps} in a container FFmpeg names
+     * ({@code mp4} or {@code matroska}: H.264, else MPEG-4 Part 2; {@code avi}: Motion-JPEG; {@code webm}: VP8).
      */
     static FfmpegVideoWriter open(Path file, String containerName, int width, int height, double fps) {
-        boolean avi = containerName.equals("avi");
-        String[] candidates = avi ? new String[] {"mjpeg"} : new String[] {"libopenh264", "libx264", "mpeg4"};
+        String[] candidates = switch (containerName) {
+            case "avi" -> new String[] {"mjpeg"};
+            case "webm" -> new String[] {"libvpx", "libvpx-vp9"};
+            default -> new String[] {"libopenh264", "libx264", "mpeg4"};
+        };
         AVCodec codec = null;
         for (String name : candidates) {
             codec = avcodec_find_encoder_by_name(name);

@@ -119,6 +119,29 @@ class InferCommandTest {
         assertFalse(Files.exists(out.resolve(".clip_overlay.tmp.mp4")));
     }
 
+    @Test
+    void mkvAndWebmClipsAreReadToo() {
+        Path mkv = dir.resolve("matroska.mkv");
+        Path webm = dir.resolve("vp8.webm");
+        for (Path clip : List.of(mkv, webm)) {
+            String container = clip.toString().endsWith(".mkv") ? "matroska" : "webm";
+            try (FfmpegVideoWriter writer = FfmpegVideoWriter.open(clip, container, 48, 32, 10)) {
+                for (int i = 0; i < 10; i++) {
+                    try (Mat f = new Mat(32, 48, CV_8UC3, new Scalar(25 * i, 60, 200, 0))) {
+                        writer.write(f);
+                    }
+                }
+            }
+        }
+        Path out = dir.resolve("containers");
+        Run r = CliTest.run("infer", "--checkpoint", trained.toString(), "--base-size", "native", "--out",
+                out.toString(), mkv.toString(), webm.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(10, countFrames(out.resolve("matroska_overlay.mp4"), 48, 32));
+        assertEquals(10, countFrames(out.resolve("vp8_overlay.mp4"), 48, 32));
+        assertTrue(r.out().contains(mkv + " -> ") && r.out().contains(webm + " -> "), r.out());
+    }
+
     private static int countFrames(Path video, int width, int height) {
         int frames = 0;
         try (FfmpegVideoReader reader = FfmpegVideoReader.open(video); Mat frame = new Mat()) {
