@@ -8,6 +8,7 @@ module org.mseg.cli {
     requires org.mseg.ccsa;
     requires info.picocli;
     requires me.tongfei.progressbar;
+    requires org.bytedeco.ffmpeg;
     requires org.slf4j;
     opens org.mseg.cli to info.picocli;
 }

@@ -2,6 +2,7 @@ package org.mseg.cli;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.vconcat;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
@@ -32,10 +33,12 @@ import org.mseg.datasets.metrics.HarmonicMean;
 import org.mseg.datasets.viz.HtmlReport;
 import org.mseg.datasets.viz.Overlay;
 import org.mseg.datasets.viz.Palette;
+import org.mseg.datasets.viz.Legend;
 import org.mseg.datasets.viz.Panels;
 import org.mseg.hrnet.checkpoint.CheckpointMetadata;
 import org.mseg.hrnet.checkpoint.Checkpoints;
 import org.mseg.hrnet.checkpoint.LoadedModel;
+import org.mseg.hrnet.engine.TrainingScalars;
 import org.mseg.hrnet.inference.DatasetEvaluator;
 import org.mseg.hrnet.inference.EvaluationPlan;
 import org.mseg.hrnet.inference.InferenceSettings;
@@ -201,7 +204,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 t.row("harmonic mean", "", "", pct(hmean));
             }
             t.print(w);
-            w.println("results in " + outDir.toAbsolutePath() + " (report: " + REPORT + ")");
+            w.println("results in " + outDir.toAbsolutePath() + "; report: "
+                    + outDir.resolve(REPORT).toAbsolutePath().toUri());
         }
         w.flush();
         return MsegCommand.OK;
@@ -280,7 +284,47 @@ final class EvaluateCommand implements Callable<Integer> {
                     relative(base, r.folder().resolve(DatasetEvaluator.HEATMAP)), triplets,
                     r.plan().mode() + "; " + r.images() + " images"));
         }
-        HtmlReport.write(outDir.resolve(REPORT), "MSeg evaluation of " + ckpt.getFileName(), info, sections, hmean);
+        HtmlReport.TrainingRun run = TrainingScalars.runFolderOf(ckpt).map(EvaluateCommand::trainingRun)
+                .orElse(null);
+        if (run != null) {
+            info.put("run", run.folder().toString());
+        }
+        HtmlReport.write(outDir.resolve(REPORT), "MSeg evaluation of " + ckpt.getFileName(), info, sections, hmean,
+                run);
+    }
+
+    /** The run's curves from its TensorBoard scalars: loss per dataset, learning rate, validation mIoU. */
+    static HtmlReport.TrainingRun trainingRun(Path runFolder) {
+        Map<String, List<TrainingScalars.Point>> scalars = TrainingScalars.read(runFolder);
+        List<HtmlReport.Series> losses = new ArrayList<>();
+        List<HtmlReport.Series> lr = new ArrayList<>();
+        List<HtmlReport.Series> val = new ArrayList<>();
+        for (Map.Entry<String, List<TrainingScalars.Point>> e : scalars.entrySet()) {
+            String tag = e.getKey();
+            if (tag.equals("loss")) {
+                losses.add(0, series("total", e.getValue()));
+            } else if (tag.startsWith("loss/")) {
+                losses.add(series(tag.substring("loss/".length()), e.getValue()));
+            } else if (tag.equals("lr")) {
+                lr.add(series("lr", e.getValue()));
+            } else if (tag.startsWith("val/mIoU/")) {
+                val.add(series(tag.substring("val/mIoU/".length()), e.getValue()));
+            }
+        }
+        return new HtmlReport.TrainingRun(runFolder.toAbsolutePath(), List.of(
+                new HtmlReport.Chart("Training loss (total and per dataset)", losses),
+                new HtmlReport.Chart("Learning rate", lr),
+                new HtmlReport.Chart("Validation mIoU per dataset", val)));
+    }
+
+    private static HtmlReport.Series series(String name, List<TrainingScalars.Point> points) {
+        long[] steps = new long[points.size()];
+        double[] values = new double[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            steps[i] = points.get(i).step();
+            values[i] = points.get(i).value();
+        }
+        return new HtmlReport.Series(name, steps, values);
     }
 
     private static String relative(Path base, Path file) {
@@ -312,9 +356,15 @@ final class EvaluateCommand implements Callable<Integer> {
                     Mat predColour = palette.colorize(pred);
                     Mat predOverlay = Overlay.draw(bgrOf(rgbImage, rgb8, bgr), pred, names, palette, 0.5);
                     Mat panel = Panels.sideBySide(List.of(bgr, gtColour, predColour, predOverlay),
-                            List.of("image", "ground truth", "prediction", "overlay"))) {
-                Path file = folder.resolve(stem + ".jpg");
-                ImageFiles.write(file, panel);
+                            List.of("image", "ground truth", "prediction", "overlay"));
+                    Mat both = new Mat()) {
+                // The legend lists the classes of the ground truth and the prediction together. PNG, because JPEG
+                // smears the flat label colours the legend refers to.
+                vconcat(gt, pred, both);
+                Path file = folder.resolve(stem + ".png");
+                try (Mat withLegend = Legend.withLegend(panel, both, names, palette)) {
+                    ImageFiles.write(file, withLegend);
+                }
                 written.add(new HtmlReport.Triplet(stem, file.toAbsolutePath().toString()));
             }
         }

@@ -2,9 +2,6 @@ package org.mseg.cli;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_16UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-import static org.bytedeco.opencv.global.opencv_videoio.CAP_PROP_FPS;
-import static org.bytedeco.opencv.global.opencv_videoio.CAP_PROP_FRAME_COUNT;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,9 +17,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
-import org.bytedeco.opencv.opencv_videoio.VideoCapture;
-import org.bytedeco.opencv.opencv_videoio.VideoWriter;
 import org.mseg.api.ConfigException;
 import org.mseg.api.DatasetException;
 import org.mseg.api.MsegException;
@@ -58,13 +52,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Segment images, folders of images or videos with a checkpoint.",
+                "The window is the checkpoint's training crop (train_h x train_w) unless --crop, --config or --set"
+                        + " TEST.test_h/test_w name one.",
                 "Per image: <stem>_gray.png (class ids), <stem>_color.png (colours + legend of the classes present),"
-                        + " <stem>_overlay.jpg (names at region centres), and with --confidence"
+                        + " <stem>_overlay.png (names at region centres), and with --confidence"
                         + " <stem>_confidence.png (16-bit, 65535 = 1.0) or <stem>_confidence.npy (float32).",
-                "Per video: <stem>_overlay.avi (Motion-JPEG). This OpenCV build reads and writes Motion-JPEG AVI;"
-                        + " convert other videos first, e.g. ffmpeg -i in.mp4 -c:v mjpeg -q:v 3 in.avi."},
+                "Per video (any FFmpeg reads: MP4/H.264, MKV, WebM, MOV, Motion-JPEG AVI, ...): <stem>_overlay.mp4"
+                        + " (H.264), with a progress bar and frames/s."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:done", "1:an input is missing or unreadable", "2:usage or configuration error"})
+        exitCodeList = {"0:done", "1:an input is missing or unreadable (the others are still processed; the failures are"
+                + " listed at the end)", "2:usage or configuration error"})
 final class InferCommand implements Callable<Integer> {
     static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp");
     static final Set<String> VIDEO_EXTENSIONS = Set.of("avi", "mp4", "mov", "mkv", "m4v", "mpg", "mpeg", "webm");
@@ -103,6 +100,11 @@ final class InferCommand implements Callable<Integer> {
 
 
 
+    @Option(names = "--max-image-pixels", paramLabel = "N", defaultValue = "" + ImageFiles.DEFAULT_MAX_PIXELS,
+            description = "Largest input image (width x height) to decode; larger files are refused from their header"
+                    + " and listed as failures (default: ${DEFAULT-VALUE} = 8192x8192, as DATA.max_image_pixels).")
+    long maxImagePixels;
+
     @Option(names = "--no-overlay", description = "Skip the colour and overlay pictures (label maps only).")
     boolean noOverlay;
 
@@ -113,11 +115,19 @@ final class InferCommand implements Callable<Integer> {
         }
         PluginEnvironment env = plugins.environment();
         MsegConfig cfg = inference.config(env);
-        InferenceSettings settings = inference.settings(cfg);
         Path ckpt = inference.checkpoint();
         CheckpointMetadata meta = Checkpoints.read(ckpt);
         CheckpointOption.missingPlugins(ckpt, meta, env)
                 .ifPresent(w -> spec.commandLine().getErr().println("warning: " + w));
+        InferenceSettings settings = inference.settings(cfg);
+        String window = "";
+        if (inference.windowFromCheckpoint()) {
+            int[] crop = InferenceOptions.trainingCrop(meta).orElse(null);
+            if (crop != null) {
+                settings = settings.withCrop(crop[0], crop[1]);
+                window = " (the checkpoint's training crop; --crop N to change)";
+            }
+        }
         TaxonomyConverter converter = TaxonomyConverter.of(env);
         ClassProjection projection;
         List<String> names;
@@ -139,49 +149,74 @@ final class InferCommand implements Callable<Integer> {
         boolean[] allowed = classes == null ? null : allowed(classes, names);
         List<Path> images = new ArrayList<>();
         List<Path> videos = new ArrayList<>();
-        collect(images, videos);
+        List<Failure> failures = new ArrayList<>();
+        collect(images, videos, failures);
+        int inputCount = images.size() + videos.size() + failures.size();
 
         PrintWriter w = spec.commandLine().getOut();
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new MsegException("cannot create output folder " + out + ": " + e.getMessage(), e);
-        }
+        PrintWriter err = spec.commandLine().getErr();
+        createOutputFolder(out);
         Palette palette = Palette.standard();
         try (LoadedModel model = LoadedModel.open(ckpt, settings.cropHeight(), settings.cropWidth())) {
             Segmenter segmenter = new Segmenter(model, projection, settings);
-            w.printf(Locale.ROOT, "model %s (%s, %d classes) -> %d %s classes; base %s, scales %s%n", ckpt,
-                    meta.variant(), meta.numClasses(), names.size(), taxonomy == null ? meta.taxonomy() : taxonomy,
-                    settings.baseTag(), settings.scales());
+            w.printf(Locale.ROOT, "model %s (%s, %d classes) -> %d %s classes; base %s, scales %s, window %d x %d%s%n",
+                    ckpt.toAbsolutePath(), meta.variant(), meta.numClasses(), names.size(),
+                    taxonomy == null ? meta.taxonomy() : taxonomy, settings.baseTag(), settings.scales(),
+                    settings.cropHeight(), settings.cropWidth(), window);
             w.flush();
             long t0 = System.nanoTime();
+            int done = 0;
             for (Path image : images) {
                 long s0 = System.nanoTime();
-                try (Mat bgr = imread(image.toString(), IMREAD_COLOR)) {
-                    if (bgr.empty()) {
-                        throw new DatasetException("cannot decode image " + image + "; is it a JPEG/PNG/BMP/TIFF?");
-                    }
+                // The header is checked before decoding: a huge or truncated file is a listed failure, not an OOM.
+                try (Mat bgr = ImageFiles.read(image, "image", IMREAD_COLOR, maxImagePixels)) {
                     Prediction p = segmenter.predict(bgr, allowed);
                     String stem = stem(image);
                     writeOutputs(stem, bgr, p, names, palette);
-                    w.printf(Locale.ROOT, "%s -> %s_*.{png,jpg} (%.2f s; %s)%n", image, out.resolve(stem),
+                    w.printf(Locale.ROOT, "%s -> %s_*.png (%.2f s; %s)%n", image, out.resolve(stem).toAbsolutePath(),
                             (System.nanoTime() - s0) / 1e9, topClasses(p, names));
                     w.flush();
+                    done++;
+                } catch (MsegException e) {
+                    failures.add(new Failure(image, e.getMessage()));
+                    err.println("FAILED " + image + ": " + e.getMessage());
+                    err.flush();
                 }
             }
-            if (images.size() > 1) {
+            if (done > 1) {
                 double sec = (System.nanoTime() - t0) / 1e9;
-                w.printf(Locale.ROOT, "%d images in %.1f s: %.2f images/s%n", images.size(), sec, images.size() / sec);
+                w.printf(Locale.ROOT, "%d images in %.1f s: %.2f images/s%n", done, sec, done / sec);
             }
             for (Path video : videos) {
-                video(video, segmenter, names, palette, allowed, w);
+                try {
+                    video(video, segmenter, names, palette, allowed, w);
+                } catch (MsegException e) {
+                    failures.add(new Failure(video, e.getMessage()));
+                    err.println("FAILED " + video + ": " + e.getMessage());
+                    err.flush();
+                }
             }
+        }
+        w.flush();
+        if (!failures.isEmpty()) {
+            err.printf(Locale.ROOT, "%d of %d inputs failed (the others were written to %s):%n", failures.size(),
+                    inputCount, out.toAbsolutePath());
+            for (Failure f : failures) {
+                err.printf(Locale.ROOT, "  %s: %s%n", f.input(), f.reason());
+            }
+            err.flush();
+            return MsegCommand.FAILURE;
         }
         w.flush();
         return MsegCommand.OK;
     }
 
-    private void collect(List<Path> images, List<Path> videos) {
+    /** An input that could not be processed, and why. */
+    record Failure(Path input, String reason) {
+    }
+
+    /** Sorts the inputs into images and videos; a missing or unknown input is a failure, and the others still run. */
+    private void collect(List<Path> images, List<Path> videos, List<Failure> failures) {
         for (Path in : inputs) {
             if (Files.isDirectory(in)) {
                 List<Path> found;
@@ -189,24 +224,39 @@ final class InferCommand implements Callable<Integer> {
                     found = s.filter(p -> Files.isRegularFile(p) && IMAGE_EXTENSIONS.contains(extension(p)))
                             .sorted(Comparator.comparing(Path::toString)).toList();
                 } catch (IOException e) {
-                    throw new DatasetException("cannot list folder " + in + ": " + e.getMessage(), e);
+                    failures.add(new Failure(in, "cannot list the folder: " + e.getMessage()));
+                    continue;
                 }
                 if (found.isEmpty()) {
-                    throw new DatasetException("folder " + in + " holds no images (" + String.join(", ",
-                            IMAGE_EXTENSIONS.stream().sorted().toList()) + ")");
+                    failures.add(new Failure(in, "the folder holds no images (" + String.join(", ",
+                            IMAGE_EXTENSIONS.stream().sorted().toList()) + ")"));
                 }
                 images.addAll(found);
             } else if (!Files.isRegularFile(in)) {
-                throw new DatasetException("input " + in + " does not exist");
+                failures.add(new Failure(in, "does not exist"));
             } else if (VIDEO_EXTENSIONS.contains(extension(in))) {
                 videos.add(in);
             } else if (IMAGE_EXTENSIONS.contains(extension(in))) {
                 images.add(in);
             } else {
-                throw new DatasetException("input " + in + " is neither an image (" + String.join(", ",
+                failures.add(new Failure(in, "neither an image (" + String.join(", ",
                         IMAGE_EXTENSIONS.stream().sorted().toList()) + ") nor a video (" + String.join(", ",
-                        VIDEO_EXTENSIONS.stream().sorted().toList()) + ")");
+                        VIDEO_EXTENSIONS.stream().sorted().toList()) + ")"));
             }
+        }
+    }
+
+    /** Creates {@code --out}; an existing regular file there is a usage error that says so. */
+    static void createOutputFolder(Path out) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new ConfigException("--out " + out.toAbsolutePath() + " is a file; --out must be a folder (it is"
+                    + " created if missing). Name another path or move the file away.");
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new MsegException("cannot create the output folder " + out.toAbsolutePath() + ": " + e
+                    + ". Pass --out with a folder you can write to.", e);
         }
     }
 
@@ -240,7 +290,8 @@ final class InferCommand implements Callable<Integer> {
                         Mat legend = Legend.withLegend(colour, label, names, palette);
                         Mat overlay = Overlay.draw(bgr, label, names, palette, 0.5)) {
                     write(out.resolve(stem + "_color.png"), legend);
-                    write(out.resolve(stem + "_overlay.jpg"), overlay);
+                    // PNG: JPEG smears the label colours and the names drawn on them.
+                    write(out.resolve(stem + "_overlay.png"), overlay);
                 }
             }
         }
@@ -260,42 +311,33 @@ final class InferCommand implements Callable<Integer> {
 
     private void video(Path video, Segmenter segmenter, List<String> names, Palette palette, boolean[] allowed,
             PrintWriter w) {
-        try (VideoCapture cap = new VideoCapture(video.toString())) {
-            if (!cap.isOpened()) {
-                throw new DatasetException("cannot open video " + video + ". This OpenCV build (bytedeco, without"
-                        + " FFmpeg) reads Motion-JPEG AVI files; convert it first, e.g. ffmpeg -i " + video
-                        + " -c:v mjpeg -q:v 3 " + stem(video) + ".avi");
-            }
-            double fps = cap.get(CAP_PROP_FPS);
+        try (FfmpegVideoReader reader = FfmpegVideoReader.open(video)) {
+            double fps = reader.fps();
             if (!(fps > 0) || fps > 240) {
                 fps = 30;
             }
-            long total = Math.max(0, (long) cap.get(CAP_PROP_FRAME_COUNT));
-            Path target = out.resolve(stem(video) + "_overlay.avi");
-            Path tmp = out.resolve("." + stem(video) + "_overlay.tmp.avi");
-            VideoWriter writer = null;
+            long total = reader.frameCount();
+            Path target = out.resolve(stem(video) + "_overlay.mp4").toAbsolutePath();
+            Path tmp = out.resolve("." + stem(video) + "_overlay.tmp.mp4").toAbsolutePath();
+            FfmpegVideoWriter writer = null;
             long frames = 0;
             long t0 = System.nanoTime();
             ConsoleProgress.Mode progress = ConsoleProgress.mode(spec);
             ProgressBar bar = progress == ConsoleProgress.Mode.BAR && total > 0
                     ? ConsoleProgress.startBar(stem(video), total, 500) : null;
             try (Mat frame = new Mat()) {
-                while (cap.read(frame) && !frame.empty()) {
+                while (reader.read(frame)) {
                     Prediction p = segmenter.predict(frame, allowed);
                     try (Mat label = p.labelMat(); Mat overlay = Overlay.draw(frame, label, names, palette, 0.5)) {
                         if (writer == null) {
-                            writer = new VideoWriter(tmp.toString(), VideoWriter.fourcc((byte) 'M', (byte) 'J',
-                                    (byte) 'P', (byte) 'G'), fps, new Size(overlay.cols(), overlay.rows()), true);
-                            if (!writer.isOpened()) {
-                                throw new MsegException("cannot write video " + tmp);
-                            }
+                            writer = FfmpegVideoWriter.open(tmp, "mp4", overlay.cols(), overlay.rows(), fps);
                         }
                         writer.write(overlay);
                     }
                     frames++;
                     double rate = frames / ((System.nanoTime() - t0) / 1e9);
                     if (bar != null) {
-                        bar.stepTo(frames);
+                        bar.stepTo(Math.min(frames, total));
                         bar.setExtraMessage(String.format(Locale.ROOT, " %.2f frames/s", rate));
                     } else if (progress == ConsoleProgress.Mode.LINES && frames % 25 == 0) {
                         w.printf(Locale.ROOT, "%s: %d%s frames, %.2f frames/s%n", video, frames,
@@ -303,14 +345,27 @@ final class InferCommand implements Callable<Integer> {
                         w.flush();
                     }
                 }
+            } catch (RuntimeException e) {
+                if (writer != null) {
+                    try {
+                        writer.close();
+                    } catch (RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                try {
+                    Files.deleteIfExists(tmp); // no half-written video left behind
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             } finally {
                 if (bar != null) {
                     bar.close();
                 }
-                if (writer != null) {
-                    writer.release();
-                    writer.close();
-                }
+            }
+            if (writer != null) {
+                writer.close();
             }
             if (frames == 0) {
                 throw new DatasetException("video " + video + " has no readable frames");
@@ -321,8 +376,8 @@ final class InferCommand implements Callable<Integer> {
                 throw new MsegException("cannot move " + tmp + " to " + target + ": " + e.getMessage(), e);
             }
             double sec = (System.nanoTime() - t0) / 1e9;
-            w.printf(Locale.ROOT, "%s -> %s (%d frames in %.1f s: %.2f frames/s)%n", video, target, frames, sec,
-                    frames / sec);
+            w.printf(Locale.ROOT, "%s -> %s (%s, %d frames in %.1f s: %.2f frames/s)%n", video, target,
+                    writer.describe(), frames, sec, frames / sec);
             w.flush();
         }
     }

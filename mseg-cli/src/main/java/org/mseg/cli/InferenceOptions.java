@@ -1,10 +1,13 @@
 package org.mseg.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import org.mseg.api.ConfigException;
 import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.plugin.PluginEnvironment;
+import org.mseg.hrnet.checkpoint.CheckpointMetadata;
 import org.mseg.hrnet.inference.InferenceSettings;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,6 +69,33 @@ public final class InferenceOptions {
             s = s.withWindowBatch(batch);
         }
         return s;
+    }
+
+    /**
+     * Whether {@code infer} should take its window from the checkpoint: nothing on the command line named one (no
+     * {@code --crop}, no {@code --config}, no {@code --set} of {@code test_h} or {@code test_w}).
+     */
+    boolean windowFromCheckpoint() {
+        return crop == null && config.configFile().isEmpty()
+                && config.overrides().stream().noneMatch(o -> o.matches("(?is)\\s*(TEST\\.)?test_[hw]\\s*=.*"));
+    }
+
+    /**
+     * The training crop a checkpoint records ({@code train_h × train_w} of its resolved config), when it is a valid
+     * window ({@code 8k + 1}); empty for weights-only checkpoints (e.g. imported PyTorch weights).
+     */
+    static Optional<int[]> trainingCrop(CheckpointMetadata meta) {
+        if (!(meta.training().get("config") instanceof Map<?, ?> config)) {
+            return Optional.empty();
+        }
+        if (config.get("train_h") instanceof Number h && config.get("train_w") instanceof Number w) {
+            int height = h.intValue();
+            int width = w.intValue();
+            if (height >= 9 && width >= 9 && (height - 1) % 8 == 0 && (width - 1) % 8 == 0) {
+                return Optional.of(new int[] {height, width});
+            }
+        }
+        return Optional.empty();
     }
 
     /** The checkpoint folder: {@code --checkpoint}, or the newest checkpoint of the run folder it names. */

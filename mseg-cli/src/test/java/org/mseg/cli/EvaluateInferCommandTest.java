@@ -26,12 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.json.Json;
 import org.mseg.api.plugin.PluginEnvironment;
+import org.mseg.api.train.StepReport;
 import org.mseg.cli.CliTest.Run;
 import org.mseg.datasets.synth.SyntheticMseg;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetSpec;
 import org.mseg.hrnet.checkpoint.CheckpointMetadata;
 import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.hrnet.engine.TensorBoardListener;
 import org.mseg.hrnet.io.Npy;
 import org.mseg.hrnet.io.NpyArray;
 import org.mseg.taxonomy.TaxonomyConverter;
@@ -120,7 +122,12 @@ class EvaluateInferCommandTest {
         assertTrue(html.contains("camvid-11") && html.contains("cityscapes-19-relabeled"), "report lists datasets");
         assertTrue(html.contains("camvid-11/native/ss/confusion_matrix.png"), "relative heatmap link");
         assertTrue(html.contains("examples/"), "example panels are linked");
-        assertTrue(Files.isRegularFile(out.resolve("camvid-11/native/ss/examples/val_0.jpg")));
+        // Example panels are PNG now (were JPEG: JPEG smeared the label colours) and carry a colour legend.
+        assertTrue(Files.isRegularFile(out.resolve("camvid-11/native/ss/examples/val_0.png")));
+        try (Mat panel = imread(out.resolve("camvid-11/native/ss/examples/val_0.png").toString())) {
+            assertTrue(panel.cols() > 4 * 52, "four panels and a legend: " + panel.cols());
+        }
+        assertTrue(r.out().contains("report: " + out.resolve("report.html").toAbsolutePath().toUri()), r.out());
 
         double hmean = ((Number) summary.get("harmonic_mean_mIoU")).doubleValue();
         Run cached = CliTest.run(evaluateArgs(out, "bdd,camvid-11,cityscapes-19-relabeled", "--has-prediction",
@@ -129,6 +136,38 @@ class EvaluateInferCommandTest {
         Map<?, ?> again = (Map<?, ?>) Json.parse(cached.out().strip(), "stdout");
         assertEquals(hmean, ((Number) again.get("harmonic_mean_mIoU")).doubleValue(), 1e-12,
                 "cached predictions score the same");
+    }
+
+    @Test
+    void theReportOfACheckpointInARunLinksTheRunAndDrawsItsCurves() throws Exception {
+        Path run = dir.resolve("run-20261206");
+        Path iter = run.resolve("checkpoints/iter_4");
+        Files.createDirectories(iter);
+        try (java.util.stream.Stream<Path> files = Files.list(checkpoint)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, iter.resolve(f.getFileName()));
+            }
+        }
+        try (TensorBoardListener board = new TensorBoardListener(run.resolve("tensorboard"))) {
+            for (int i = 1; i <= 4; i++) {
+                board.onStep(new StepReport(i, 4, 3.0 - 0.5 * i, Map.of("bdd-relabeled", 2.0 / i,
+                        "ade20k-150-relabeled", 2.5 / i), 0.01 * (5 - i), 12, 0.1, 1, Map.of()));
+            }
+            board.onValidation("bdd-relabeled", 0.25, Map.of());
+        }
+        Path out = dir.resolve("eval-run");
+        Run r = CliTest.run("evaluate", "--checkpoint", run.toString(), "--dataset", "camvid-11", "--data-root",
+                synth.dataRoot().toString(), "--lists", synth.listsFolder().toString(), "--base-size", "0",
+                "--crop", "33", "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("href=\"" + run.toAbsolutePath().toUri()), "links the run folder");
+        assertTrue(html.contains("Training loss") && html.contains("Learning rate")
+                && html.contains("Validation mIoU"), "three charts");
+        assertTrue(html.contains("<svg") && html.contains("<polyline"), "inline SVG curves");
+        assertTrue(html.contains("bdd-relabeled") && html.contains("ade20k-150-relabeled") && html.contains("total"),
+                "a loss line per dataset");
+        assertFalse(html.contains("<script"), "no script");
     }
 
     @Test
@@ -171,7 +210,8 @@ class EvaluateInferCommandTest {
         for (String stem : List.of("a", "b")) {
             try (Mat gray = imread(out.resolve(stem + "_gray.png").toString(), IMREAD_UNCHANGED);
                     Mat colour = imread(out.resolve(stem + "_color.png").toString(), IMREAD_UNCHANGED);
-                    Mat overlay = imread(out.resolve(stem + "_overlay.jpg").toString(), IMREAD_UNCHANGED)) {
+                    // The overlay is PNG now (was JPEG).
+                    Mat overlay = imread(out.resolve(stem + "_overlay.png").toString(), IMREAD_UNCHANGED)) {
                 assertEquals(30, gray.rows());
                 assertEquals(44, gray.cols());
                 assertEquals(CV_8U, gray.depth());
@@ -185,7 +225,8 @@ class EvaluateInferCommandTest {
                 assertTrue(v > 0 && v <= 1.0001f, "a probability: " + v);
             }
         }
-        assertTrue(Files.size(out.resolve("clip_overlay.avi")) > 0);
+        // Motion-JPEG AVI input keeps working; the overlay is now H.264 in MP4 (was Motion-JPEG AVI).
+        assertTrue(Files.size(out.resolve("clip_overlay.mp4")) > 0);
         assertTrue(r.out().contains("3 frames"), r.out());
 
         // --classes and --taxonomy restrict what the arg-max can choose; --confidence png is 16-bit.
@@ -204,7 +245,7 @@ class EvaluateInferCommandTest {
             }
             assertEquals(CV_16U, conf.depth());
         }
-        assertFalse(Files.exists(sub.resolve("a_overlay.jpg")));
+        assertFalse(Files.exists(sub.resolve("a_overlay.png")));
     }
 
     @Test
@@ -245,7 +286,8 @@ class EvaluateInferCommandTest {
         Run mp4 = CliTest.run("infer", "--checkpoint", checkpoint.toString(), "--crop", "33", "--out",
                 dir.resolve("o").toString(), fake.toString());
         assertEquals(1, mp4.code());
-        assertTrue(mp4.err().contains("-c:v mjpeg"), mp4.err());
+        // MP4 is readable now; a broken one fails naming the file and a re-encoding command (was: convert to MJPEG).
+        assertTrue(mp4.err().contains(fake.toString()) && mp4.err().contains("-c:v libx264"), mp4.err());
     }
 
     @Test

@@ -92,7 +92,7 @@ public final class ImageFiles {
         if (header.pixels() > maxPixels) {
             throw new DatasetException(String.format(Locale.ROOT, "%s %s is a %s of %dx%d = %,d pixels, above the"
                     + " limit of %,d pixels; decoding it takes at least %,d MB. Shrink the image or drop it from the"
-                    + " list, or raise the limit (%s, or --max-image-pixels for 'datasets check') if such images"
+                    + " list, or raise the limit (%s, or --max-image-pixels for 'datasets check' and 'infer') if such images"
                     + " are intended.", what, file, header.format(), header.width(), header.height(), header.pixels(),
                     maxPixels, header.pixels() * 3 / 1_000_000, MAX_PIXELS_KEY));
         }

@@ -106,7 +106,77 @@ public final class HtmlReport {
         }
     }
 
+    /**
+     * One line of a chart.
+     *
+     * @param name   legend text
+     * @param steps  x values (training iterations), ascending
+     * @param values y values, as many as {@code steps}
+     */
+    public record Series(String name, long[] steps, double[] values) {
+        /** @throws IllegalArgumentException if the arrays differ in length */
+        public Series {
+            Objects.requireNonNull(name, "name");
+            steps = steps.clone();
+            values = values.clone();
+            if (steps.length != values.length) {
+                throw new IllegalArgumentException(name + ": " + steps.length + " steps but " + values.length
+                        + " values");
+            }
+        }
+
+        /** Steps; a copy. */
+        @Override
+        public long[] steps() {
+            return steps.clone();
+        }
+
+        /** Values; a copy. */
+        @Override
+        public double[] values() {
+            return values.clone();
+        }
+    }
+
+    /**
+     * A line chart of training curves.
+     *
+     * @param title  caption
+     * @param series the lines; an empty list draws a note instead
+     */
+    public record Chart(String title, List<Series> series) {
+        public Chart {
+            Objects.requireNonNull(title, "title");
+            series = List.copyOf(series);
+        }
+    }
+
+    /**
+     * The training run a checkpoint came from.
+     *
+     * @param folder the run folder (linked as a {@code file://} URI)
+     * @param charts its training curves
+     */
+    public record TrainingRun(Path folder, List<Chart> charts) {
+        public TrainingRun {
+            Objects.requireNonNull(folder, "folder");
+            charts = List.copyOf(charts);
+        }
+    }
+
     private HtmlReport() {
+    }
+
+    /**
+     * Writes the report with a section on the training run the checkpoint belongs to (a link to the run folder and
+     * its curves as inline SVG), as {@link #write(Path, String, Map, List, Double)} does otherwise.
+     *
+     * @param run the run, or null for a checkpoint outside a run
+     */
+    public static void write(Path htmlFile, String title, Map<String, String> runInfo, List<DatasetSection> sections,
+            Double harmonicMean, TrainingRun run) {
+        Path folder = htmlFile.toAbsolutePath().getParent();
+        AtomicFiles.writeString(htmlFile, render(folder, title, runInfo, sections, harmonicMean, run));
     }
 
     /**
@@ -130,6 +200,11 @@ public final class HtmlReport {
     /** The report's HTML; image paths that are absolute are made relative to {@code folder}. */
     static String render(Path folder, String title, Map<String, String> runInfo, List<DatasetSection> sections,
             Double harmonicMean) {
+        return render(folder, title, runInfo, sections, harmonicMean, null);
+    }
+
+    static String render(Path folder, String title, Map<String, String> runInfo, List<DatasetSection> sections,
+            Double harmonicMean, TrainingRun run) {
         Objects.requireNonNull(runInfo, "runInfo");
         Objects.requireNonNull(sections, "sections");
         String heading = title == null || title.isBlank() ? "MSeg evaluation" : title;
@@ -140,6 +215,9 @@ public final class HtmlReport {
                 .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n")
                 .append("<h1>").append(escape(heading)).append("</h1>\n");
         runTable(h, runInfo);
+        if (run != null) {
+            training(h, run);
+        }
         summary(h, sections, harmonicMean);
         for (int i = 0; i < sections.size(); i++) {
             section(h, folder, i, sections.get(i));
@@ -155,6 +233,118 @@ public final class HtmlReport {
                     .append(escape(e.getValue() == null ? "" : e.getValue())).append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void training(StringBuilder h, TrainingRun run) {
+        String uri = run.folder().toAbsolutePath().toUri().toString();
+        h.append("<section id=\"training\">\n<h2>Training run</h2>\n<p>Run folder: <a href=\"").append(escape(uri))
+                .append("\">").append(escape(run.folder().toAbsolutePath().toString())).append("</a></p>\n")
+                .append("<div class=\"charts\">\n");
+        for (Chart c : run.charts()) {
+            h.append("<figure class=\"chart\">").append(svg(c)).append("<figcaption>").append(escape(c.title()))
+                    .append("</figcaption></figure>\n");
+        }
+        h.append("</div>\n</section>\n");
+    }
+
+    /** Line colours, distinct on white (Tableau 10). */
+    private static final String[] LINE_COLOURS = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
+        "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+
+    /** A chart as inline SVG: axes with min and max labels, one polyline (or dot) per series, a legend below. */
+    static String svg(Chart c) {
+        int width = 560;
+        int plotLeft = 64;
+        int plotTop = 12;
+        int plotWidth = width - plotLeft - 16;
+        int plotHeight = 200;
+        int legendRows = (c.series().size() + 1) / 2;
+        int height = plotTop + plotHeight + 28 + legendRows * 18 + 8;
+        StringBuilder b = new StringBuilder(4096);
+        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(width).append(' ').append(height)
+                .append("\" width=\"").append(width).append("\" height=\"").append(height).append("\" role=\"img\"")
+                .append(" aria-label=\"").append(escape(c.title())).append("\">");
+        b.append("<rect x=\"0\" y=\"0\" width=\"").append(width).append("\" height=\"").append(height)
+                .append("\" fill=\"#fff\"/>");
+        long minX = Long.MAX_VALUE;
+        long maxX = Long.MIN_VALUE;
+        double minY = Double.POSITIVE_INFINITY;
+        double maxY = Double.NEGATIVE_INFINITY;
+        for (Series s : c.series()) {
+            long[] xs = s.steps();
+            double[] ys = s.values();
+            for (int i = 0; i < xs.length; i++) {
+                if (Double.isFinite(ys[i])) {
+                    minX = Math.min(minX, xs[i]);
+                    maxX = Math.max(maxX, xs[i]);
+                    minY = Math.min(minY, ys[i]);
+                    maxY = Math.max(maxY, ys[i]);
+                }
+            }
+        }
+        b.append("<rect x=\"").append(plotLeft).append("\" y=\"").append(plotTop).append("\" width=\"")
+                .append(plotWidth).append("\" height=\"").append(plotHeight)
+                .append("\" fill=\"none\" stroke=\"#d9dee5\"/>");
+        if (minX == Long.MAX_VALUE) {
+            b.append("<text x=\"").append(plotLeft + plotWidth / 2).append("\" y=\"").append(plotTop + plotHeight / 2)
+                    .append("\" text-anchor=\"middle\" font-size=\"13\" fill=\"#6b7480\">nothing logged</text></svg>");
+            return b.toString();
+        }
+        if (maxY == minY) {
+            double pad = minY == 0 ? 1 : Math.abs(minY) * 0.05;
+            minY -= pad;
+            maxY += pad;
+        }
+        long spanX = Math.max(1, maxX - minX);
+        double spanY = maxY - minY;
+        b.append(axisText(plotLeft - 6, plotTop + 10, "end", number(maxY)))
+                .append(axisText(plotLeft - 6, plotTop + plotHeight, "end", number(minY)))
+                .append(axisText(plotLeft, plotTop + plotHeight + 16, "start", Long.toString(minX)))
+                .append(axisText(plotLeft + plotWidth, plotTop + plotHeight + 16, "end", Long.toString(maxX)))
+                .append(axisText(plotLeft + plotWidth / 2, plotTop + plotHeight + 16, "middle", "iteration"));
+        for (int k = 0; k < c.series().size(); k++) {
+            Series s = c.series().get(k);
+            String colour = LINE_COLOURS[k % LINE_COLOURS.length];
+            long[] xs = s.steps();
+            double[] ys = s.values();
+            StringBuilder pts = new StringBuilder();
+            int n = 0;
+            for (int i = 0; i < xs.length; i++) {
+                if (!Double.isFinite(ys[i])) {
+                    continue;
+                }
+                double x = plotLeft + (double) (xs[i] - minX) / spanX * plotWidth;
+                double y = plotTop + (maxY - ys[i]) / spanY * plotHeight;
+                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                n++;
+            }
+            if (n == 1) {
+                String[] xy = pts.toString().trim().split(",");
+                b.append("<circle cx=\"").append(xy[0]).append("\" cy=\"").append(xy[1])
+                        .append("\" r=\"3\" fill=\"").append(colour).append("\"/>");
+            } else if (n > 1) {
+                b.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"").append(colour)
+                        .append("\" points=\"").append(pts.toString().trim()).append("\"/>");
+            }
+            int lx = plotLeft + (k % 2) * (plotWidth / 2);
+            int ly = plotTop + plotHeight + 30 + (k / 2) * 18;
+            b.append("<rect x=\"").append(lx).append("\" y=\"").append(ly).append("\" width=\"14\" height=\"4\"")
+                    .append(" fill=\"").append(colour).append("\"/>")
+                    .append(axisText(lx + 20, ly + 6, "start", s.name()));
+        }
+        b.append("</svg>");
+        return b.toString();
+    }
+
+    private static String axisText(int x, int y, String anchor, String text) {
+        return "<text x=\"" + x + "\" y=\"" + y + "\" text-anchor=\"" + anchor
+                + "\" font-size=\"12\" fill=\"#1d232b\">" + escape(text) + "</text>";
+    }
+
+    private static String number(double v) {
+        double a = Math.abs(v);
+        return a != 0 && (a < 1e-3 || a >= 1e5) ? String.format(Locale.ROOT, "%.2e", v)
+                : String.format(Locale.ROOT, "%.4g", v);
     }
 
     private static void summary(StringBuilder h, List<DatasetSection> sections, Double harmonicMean) {
@@ -316,5 +506,7 @@ public final class HtmlReport {
             "table.classes td.num { min-width: 5em; }",
             "tr.excluded td { color: #a0a7b0; background: #f3f4f6; }",
             ".legend { color: var(--muted); font-size: 0.9em; }",
+            ".charts { display: flex; flex-wrap: wrap; gap: 12px; }",
+            "figure.chart svg { max-width: 100%; height: auto; border: 1px solid var(--line); }",
             "")) + "\n";
 }

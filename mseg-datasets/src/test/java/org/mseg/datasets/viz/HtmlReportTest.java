@@ -158,4 +158,20 @@ class HtmlReportTest {
         }
         return n;
     }
+
+    @Test
+    void trainingCurvesAreInlineSvgWithALineOrDotPerSeriesAndEscapedNames() {
+        HtmlReport.Chart chart = new HtmlReport.Chart("Loss", List.of(
+                new HtmlReport.Series("a<b", new long[] {1, 2, 3}, new double[] {3, 2, 1}),
+                new HtmlReport.Series("once", new long[] {2}, new double[] {2.5})));
+        String svg = HtmlReport.svg(chart);
+        assertTrue(svg.startsWith("<svg") && svg.endsWith("</svg>"), svg);
+        assertTrue(svg.contains("<polyline") && svg.contains("<circle"), svg);
+        assertTrue(svg.contains("a&lt;b") && !svg.contains("a<b"), svg);
+        assertTrue(HtmlReport.svg(new HtmlReport.Chart("Empty", List.of())).contains("nothing logged"));
+        String html = HtmlReport.render(Path.of("/tmp/r"), "t", java.util.Map.of(), List.of(), null,
+                new HtmlReport.TrainingRun(Path.of("/tmp/my run"), List.of(chart)));
+        assertTrue(html.contains("href=\"file:///tmp/my%20run"), "a file:// link to the run: " + html);
+        assertTrue(!html.contains("<script"), "no script");
+    }
 }

@@ -3,7 +3,9 @@ package org.mseg.hrnet.inference;
 import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.add;
 import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
@@ -29,7 +31,10 @@ import org.mseg.datasets.transform.Normalize;
  * arg-max taken.
  *
  * <p>Windows go through the model {@link InferenceSettings#windowBatch()} at a time (each with its flip). Score maps
- * are kept class-major, so a single-scale prediction never holds more than one full-resolution class plane at once.
+ * are kept class-major at each scale's size; at the original size only one class (two with several scales) is held
+ * at once, in reused native buffers, and an 8-bit image is converted to floats strip by strip. So memory grows with
+ * the image as its own bytes plus the labels and confidences (5 bytes a pixel) plus one or two float planes, not with
+ * classes × pixels; the results are bit for bit those of the whole-image computation.
  *
  * <p>Not thread-safe (the model is not); uses the common fork-join pool for per-pixel work.
  */
@@ -87,6 +92,9 @@ public final class Segmenter {
     /**
      * Predicts an 8-bit BGR image.
      *
+     * <p>Never converts the whole image to floats when a scale resizes it: rows are converted and resized across in
+     * strips, then down (see {@link #scaledRgb}), so a large image costs its own bytes plus the scaled image.
+     *
      * @param bgr     8-bit, 3 channels, BGR order
      * @param allowed per evaluation class whether the arg-max may choose it; null allows all
      * @return labels and confidences at the image's size
@@ -95,11 +103,17 @@ public final class Segmenter {
         if (bgr.channels() != 3 || bgr.depth() != CV_8U) {
             throw new IllegalArgumentException("expected an 8-bit 3-channel BGR image, got type " + bgr.type());
         }
-        try (Mat rgb = new Mat(); Mat rgbF = new Mat()) {
-            cvtColor(bgr, rgb, COLOR_BGR2RGB);
-            rgb.convertTo(rgbF, CV_32F);
-            return predictRgb(rgbF, allowed);
+        checkAllowed(allowed);
+        List<Double> scales = settings.scales();
+        float[][][] perScale = new float[scales.size()][][];
+        int[][] sizes = new int[scales.size()][];
+        for (int i = 0; i < scales.size(); i++) {
+            sizes[i] = settings.scaledSize(bgr.rows(), bgr.cols(), scales.get(i));
+            try (Mat scaled = scaledRgb(bgr, sizes[i][0], sizes[i][1])) {
+                perScale[i] = scores(scaled);
+            }
         }
+        return combine(bgr.rows(), bgr.cols(), perScale, sizes, allowed);
     }
 
     /**
@@ -112,80 +126,138 @@ public final class Segmenter {
         if (rgbF.channels() != 3 || rgbF.depth() != CV_32F) {
             throw new IllegalArgumentException("expected a CV_32FC3 RGB image, got type " + rgbF.type());
         }
+        checkAllowed(allowed);
+        List<Double> scales = settings.scales();
+        float[][][] perScale = new float[scales.size()][][];
+        int[][] sizes = new int[scales.size()][];
+        for (int i = 0; i < scales.size(); i++) {
+            sizes[i] = settings.scaledSize(rgbF.rows(), rgbF.cols(), scales.get(i));
+            perScale[i] = scaledScores(rgbF, scales.get(i));
+        }
+        return combine(rgbF.rows(), rgbF.cols(), perScale, sizes, allowed);
+    }
+
+    private void checkAllowed(boolean[] allowed) {
         int k = numClasses();
         if (allowed != null && (allowed.length != k || !anyTrue(allowed))) {
             throw new IllegalArgumentException("the class subset must have " + k + " entries and allow one class");
         }
-        int h = rgbF.rows();
-        int w = rgbF.cols();
-        List<Double> scales = settings.scales();
-        if (scales.size() == 1) {
-            float[][] planes = scaledScores(rgbF, scales.get(0));
-            return argmax(h, w, c -> toOriginal(planes[c], rgbF, scales.get(0)), allowed, 1);
-        }
-        float[][] sum = new float[k][];
-        for (double s : scales) {
-            float[][] planes = scaledScores(rgbF, s);
-            for (int c = 0; c < k; c++) {
-                float[] full = toOriginal(planes[c], rgbF, s);
-                planes[c] = null;
-                if (sum[c] == null) {
-                    sum[c] = full;
-                } else {
-                    float[] acc = sum[c];
-                    for (int i = 0; i < acc.length; i++) {
-                        acc[i] += full[i];
-                    }
-                }
-            }
-        }
-        return argmax(h, w, c -> sum[c], allowed, scales.size());
     }
 
-    private interface PlaneSource {
-        float[] plane(int c);
-    }
-
-    /** Divides by the number of scales (as upstream does before the arg-max), then the first maximum wins. */
-    private Prediction argmax(int h, int w, PlaneSource planes, boolean[] allowed, int numScales) {
+    /**
+     * Resizes each scale's score planes back to the original size, averages the scales and takes the arg-max (the
+     * first maximum wins), one class at a time: only one or two full-size class planes exist at any moment, in reused
+     * native buffers, whatever the number of classes. The arithmetic is upstream's in its order (sum over scales in
+     * scale order, then divided by the number of scales), so the result equals resizing every plane first.
+     *
+     * @param perScale per scale the class-major planes at that scale's size; consumed (entries set to null)
+     * @param sizes    per scale {height, width}
+     */
+    private Prediction combine(int h, int w, float[][][] perScale, int[][] sizes, boolean[] allowed) {
         int n = h * w;
+        int numScales = perScale.length;
         float[] best = new float[n];
         Arrays.fill(best, Float.NEGATIVE_INFINITY);
         byte[] labels = new byte[n];
-        for (int c = 0; c < numClasses(); c++) {
-            if (allowed != null && !allowed[c]) {
-                continue;
+        float div = numScales;
+        try (Mat full = new Mat(h, w, CV_32FC1); Mat acc = new Mat(); Size to = new Size(w, h)) {
+            if (numScales > 1) {
+                acc.create(h, w, CV_32FC1);
             }
-            float[] p = planes.plane(c);
-            byte id = (byte) c;
-            float div = numScales;
-            IntStream.range(0, h).parallel().forEach(row -> {
-                for (int i = row * w, end = i + w; i < end; i++) {
-                    float v = numScales == 1 ? p[i] : p[i] / div;
-                    if (v > best[i]) {
-                        best[i] = v;
-                        labels[i] = id;
+            for (int c = 0; c < numClasses(); c++) {
+                if (allowed != null && !allowed[c]) {
+                    for (float[][] planes : perScale) {
+                        planes[c] = null;
+                    }
+                    continue;
+                }
+                for (int s = 0; s < numScales; s++) {
+                    float[] plane = perScale[s][c];
+                    perScale[s][c] = null;
+                    Mat target = numScales > 1 && s == 0 ? acc : full;
+                    toOriginal(plane, sizes[s], target, to);
+                    if (numScales > 1 && s > 0) {
+                        add(acc, full, acc);
                     }
                 }
-            });
+                FloatBuffer p = (numScales > 1 ? acc : full).createBuffer();
+                byte id = (byte) c;
+                IntStream.range(0, h).parallel().forEach(row -> {
+                    for (int i = row * w, end = i + w; i < end; i++) {
+                        float v = numScales == 1 ? p.get(i) : p.get(i) / div;
+                        if (v > best[i]) {
+                            best[i] = v;
+                            labels[i] = id;
+                        }
+                    }
+                });
+            }
         }
         return new Prediction(h, w, labels, best);
     }
 
-    /** Resizes one class plane of a scale back to the original size (bilinear, OpenCV's half-pixel convention). */
-    private float[] toOriginal(float[] plane, Mat original, double scale) {
-        int h = original.rows();
-        int w = original.cols();
-        int[] size = settings.scaledSize(h, w, scale);
-        if (size[0] == h && size[1] == w) {
-            return plane;
+    /**
+     * Writes one class plane of a scale, resized back to the original size (bilinear, OpenCV's half-pixel
+     * convention), into {@code target} ({@code CV_32FC1} at the original size, reused across classes).
+     */
+    private static void toOriginal(float[] plane, int[] size, Mat target, Size to) {
+        if (size[0] == to.height() && size[1] == to.width()) {
+            ((FloatBuffer) target.createBuffer()).put(0, plane);
+            return;
         }
-        try (Mat src = new Mat(size[0], size[1], CV_32FC1); Mat dst = new Mat(); Size to = new Size(w, h)) {
+        try (Mat src = new Mat(size[0], size[1], CV_32FC1)) {
             ((FloatBuffer) src.createBuffer()).put(plane);
-            resize(src, dst, to, 0, 0, INTER_LINEAR);
-            float[] out = new float[h * w];
-            ((FloatBuffer) dst.createBuffer()).get(out);
+            resize(src, target, to, 0, 0, INTER_LINEAR);
+        }
+    }
+
+    /** Rows per strip when a large image is converted to floats and resized across. */
+    static final int STRIP_ROWS = 256;
+
+    /**
+     * The image as RGB floats (0..255) at {@code height × width}, equal to converting the whole image and resizing it
+     * with {@code INTER_LINEAR}, but holding no full-size float copy when the size changes. OpenCV's bilinear resize
+     * is separable: a row's horizontal interpolation depends on the widths only, and the vertical step of a resize
+     * that keeps the height weighs each row by exactly 1. So strips of rows are converted and resized across (height
+     * kept), then the narrow result is resized down its columns (width kept). An exact halving of both sides is
+     * OpenCV's area average over 2 × 2 blocks instead; it is done strip by strip with even strip heights.
+     */
+    static Mat scaledRgb(Mat bgr, int height, int width) {
+        int h = bgr.rows();
+        int w = bgr.cols();
+        if (height == h && width == w) {
+            Mat f = new Mat();
+            bgr.convertTo(f, CV_32F);
+            cvtColor(f, f, COLOR_BGR2RGB);
+            return f;
+        }
+        boolean halving = w == 2 * width && h == 2 * height;
+        Mat across = new Mat(halving ? height : h, width, CV_32FC3);
+        try {
+            for (int r0 = 0; r0 < h; r0 += STRIP_ROWS) {
+                int r1 = Math.min(h, r0 + STRIP_ROWS);
+                int o0 = halving ? r0 / 2 : r0;
+                int o1 = halving ? r1 / 2 : r1;
+                try (Mat strip = bgr.rowRange(r0, r1); Mat f = new Mat(); Mat part = new Mat();
+                        Mat dst = across.rowRange(o0, o1); Size size = new Size(width, o1 - o0)) {
+                    strip.convertTo(f, CV_32F);
+                    cvtColor(f, f, COLOR_BGR2RGB);
+                    resize(f, part, size, 0, 0, INTER_LINEAR);
+                    part.copyTo(dst);
+                }
+            }
+            if (halving || height == h) {
+                return across;
+            }
+            Mat out = new Mat();
+            try (Size size = new Size(width, height)) {
+                resize(across, out, size, 0, 0, INTER_LINEAR);
+            }
+            across.close();
             return out;
+        } catch (RuntimeException e) {
+            across.close();
+            throw e;
         }
     }
 
