@@ -127,6 +127,9 @@ public final class Checkpoints {
             try {
                 session.save(tmp.resolve(VARIABLES_PREFIX).toString());
             } catch (RuntimeException e) {
+                if (isDiskFull(e)) {
+                    throw diskFull(target, e);
+                }
                 throw new CheckpointException("cannot write checkpoint " + target + ": TensorFlow failed to save the "
                         + "variables: " + e.getMessage(), e);
             }
@@ -147,12 +150,53 @@ public final class Checkpoints {
             fsyncDirectory(parent);
             return dir;
         } catch (IOException e) {
+            if (isDiskFull(e)) {
+                throw diskFull(target, e);
+            }
             throw new CheckpointException("cannot write checkpoint " + target + ": " + e, e);
         } finally {
             if (tmp != null) {
                 deleteQuietly(tmp);
             }
         }
+    }
+
+    /**
+     * Whether a write failed because the file system is full or over quota: {@code ENOSPC} / {@code EDQUOT} from
+     * Java's file I/O, or TensorFlow's RESOURCE_EXHAUSTED from its file writer, anywhere in the cause chain.
+     */
+    static boolean isDiskFull(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded")
+                    || m.contains("ENOSPC") || m.contains("EDQUOT"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The error for a full disk. It names the checkpoint folder and the fix, and deliberately leaves out
+     * TensorFlow's text: SaveV2 reports ENOSPC as RESOURCE_EXHAUSTED, and the session appends its hint about
+     * tensor allocations "when OOM happens", which sends users looking for a memory problem.
+     */
+    static CheckpointException diskFull(Path target, Throwable cause) {
+        String reason = isDiskFullQuota(cause) ? "the disk quota is exceeded" : "the disk is full";
+        return new CheckpointException("cannot write checkpoint " + target + ": " + reason + " (no space left on the"
+                + " file system of " + target.getParent() + "). Free space there, keep fewer checkpoints (--set"
+                + " keep_checkpoints=N keeps the newest N), or train into a folder on another disk with --out DIR;"
+                + " the checkpoints already written are intact", cause);
+    }
+
+    private static boolean isDiskFullQuota(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("Disk quota exceeded") || m.contains("EDQUOT"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void publish(Path tmp, Path target) throws IOException {
