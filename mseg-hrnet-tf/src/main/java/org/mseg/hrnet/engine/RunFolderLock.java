@@ -58,7 +58,7 @@ public final class RunFolderLock implements AutoCloseable {
             Files.createDirectories(runDirectory);
             key = runDirectory.toRealPath();
         } catch (IOException e) {
-            throw new TrainingException("cannot create the run folder " + runDirectory + ": " + e.getMessage()
+            throw new TrainingException("cannot create the run folder " + runDirectory + ": " + e
                     + ". Choose a writable folder with --out DIR", e);
         }
         Path file = key.resolve(FILE);
