@@ -552,12 +552,21 @@ public final class TrainingRun {
                         : " (e.g. " + report.missing().get(0) + ")", report.unexpected().size());
     }
 
-    /** {@code {"mIoU": {"<dataset>": value, ...}}}, atomically; an undefined (NaN) mIoU is {@code null}. */
+    /**
+     * {@code {"mIoU": {"<dataset>": value, ...}}} on one line, as the file always looked, atomically. Every name and
+     * value goes through {@link Json#write} (names are escaped; an undefined, NaN mIoU is {@code null}).
+     */
     private static void writeMetrics(Path file, Map<String, Double> mIoU) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        // six decimals, as the file always had: more would only be noise of the float32 model
-        mIoU.forEach((d, v) -> values.put(d, Double.isFinite(v) ? Math.round(v * 1e6) / 1e6 : null));
-        writeFile(file, Json.write(Map.of("mIoU", values), true) + "\n");
+        StringBuilder sb = new StringBuilder("{").append(Json.write("mIoU", false)).append(": {");
+        String separator = "";
+        for (Map.Entry<String, Double> e : mIoU.entrySet()) {
+            double v = e.getValue();
+            // six decimals, as the file always had: more would only be noise of the float32 model
+            Object value = Double.isFinite(v) ? (Object) (Math.round(v * 1e6) / 1e6) : null;
+            sb.append(separator).append(Json.write(e.getKey(), false)).append(": ").append(Json.write(value, false));
+            separator = ", ";
+        }
+        writeFile(file, sb.append("}}\n").toString());
     }
 
     /** Writes a run file atomically; a full disk or a read-only folder is a {@link TrainingException} naming it. */
