@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.Set;
 import org.mseg.api.ConfigException;
 import org.mseg.api.MsegException;
 import org.mseg.api.TrainingException;
+import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.IterationBudget;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.config.Precision;
@@ -170,7 +172,7 @@ public final class TrainingRun {
      * @throws TrainingException if training fails (non-finite loss, unusable checkpoint)
      */
     public static Result run(Options o, PluginEnvironment env, List<TrainingListener> listeners) {
-        MsegConfig c = o.config();
+        MsegConfig c = checked(o.config(), env);
         List<String> datasets = c.datasets();
         TaxonomyConverter converter = TaxonomyConverter.of(env);
         boolean naive = c.getBool("use_naive_taxonomy");
@@ -374,6 +376,19 @@ public final class TrainingRun {
         } finally {
             lock.close();
         }
+    }
+
+    /**
+     * The configuration checked again against the training schema (keys, types, value ranges), so that a caller that
+     * skipped {@link ConfigSchema#validate} gets the schema's message naming key, value and allowed range before
+     * anything is written, not an arithmetic error from deep inside the trainer. Validating a resolved configuration
+     * changes nothing.
+     */
+    private static MsegConfig checked(MsegConfig c, PluginEnvironment env) {
+        Set<String> strategyKeys = new LinkedHashSet<>();
+        env.strategies().values().forEach(s -> strategyKeys.addAll(s.configKeys()));
+        ConfigSchema schema = ConfigSchema.training().withExtraKeys(strategyKeys);
+        return schema.validate(c, new LinkedHashSet<>(env.datasets().names()));
     }
 
     /** {@code TRAIN.precision} (resolved from {@code opt_level} when unset), checked against what the engine runs. */

@@ -190,6 +190,20 @@ class TrainingRunFolderTest {
         }
     }
 
+    @Test
+    void anOutOfRangeValueFailsBeforeTheRunFolderIsCreatedEvenWhenTheCallerSkippedValidation(@TempDir Path tmp) {
+        Path run = tmp.resolve("run");
+        for (MsegConfig bad : List.of(cfg.with("momentum", -5.0), cfg.with("base_lr", Double.NaN),
+                cfg.with("keep_checkpoints", -1))) {
+            TrainingRun.Options o = new TrainingRun.Options(bad, "standard", run, data.dataRoot(),
+                    Optional.of(data.listsFolder()), Optional.empty(), Optional.empty(), OptionalLong.empty(), false,
+                    1);
+            ConfigException e = assertThrows(ConfigException.class, () -> TrainingRun.run(o, env, List.of()));
+            assertTrue(e.getMessage().contains("allowed: "), e.getMessage());
+            assertFalse(Files.exists(run), "nothing written: " + e.getMessage());
+        }
+    }
+
     private static void copyFolder(Path from, Path to) throws java.io.IOException {
         Files.createDirectories(to);
         try (var files = Files.list(from)) {
