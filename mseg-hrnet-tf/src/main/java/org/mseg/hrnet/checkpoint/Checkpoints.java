@@ -161,6 +161,13 @@ public final class Checkpoints {
         }
     }
 
+    /** Whether TensorFlow's restore failed on the files themselves (cut short, bad checksum), not on the graph. */
+    private static boolean isDamage(RuntimeException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Read less bytes than requested") || m.contains("DATA_LOSS") || m.contains("Data loss")
+                || m.contains("checksum") || m.contains("corrupted");
+    }
+
     /**
      * Whether a write failed because the file system is full or over quota: {@code ENOSPC} / {@code EDQUOT} from
      * Java's file I/O, or TensorFlow's RESOURCE_EXHAUSTED from its file writer, anywhere in the cause chain.
@@ -312,6 +319,11 @@ public final class Checkpoints {
         try {
             session.restore(target.resolve(VARIABLES_PREFIX).toString());
         } catch (RuntimeException e) {
+            String tf = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            if (isDamage(e)) {
+                throw new CheckpointException("checkpoint " + target + " is damaged: its variables files are"
+                        + " truncated or corrupt (" + tf + ")", e);
+            }
             throw new CheckpointException("cannot restore checkpoint " + target + " (" + meta.variant() + ", "
                     + meta.numClasses() + " classes) into this graph: " + e.getMessage(), e);
         }

@@ -477,6 +477,7 @@ public final class TrainingRun {
      */
     private static Path restoreNewestGood(Trainer t, List<Path> candidates, Precision precision, MsegConfig c) {
         List<String> skipped = new ArrayList<>();
+        CheckpointException last = null;
         for (Path p : candidates) {
             try {
                 checkSamePrecision(Checkpoints.read(p), p, precision, c);
@@ -489,12 +490,15 @@ public final class TrainingRun {
             } catch (CheckpointException e) {
                 LOG.warn("skipping damaged checkpoint {}: {}", p, e.getMessage());
                 skipped.add(p.getFileName() + " (" + e.getMessage() + ")");
+                last = e;
             }
         }
-        throw new TrainingException(candidates.size() == 1 ? "cannot resume from " + candidates.get(0) + ": "
-                + skipped.get(0) : "cannot resume: none of the " + candidates.size() + " checkpoints verifies: "
-                + String.join("; ", skipped) + ". Start afresh with --overwrite, or from the weights with"
-                + " --pretrained");
+        if (candidates.size() == 1) {
+            throw new TrainingException("cannot resume: " + last.getMessage(), last);
+        }
+        throw new TrainingException("cannot resume: none of the " + candidates.size() + " checkpoints of "
+                + candidates.get(0).getParent() + " verifies: " + String.join("; ", skipped) + ". Start afresh with"
+                + " --overwrite", last);
     }
 
     private static int splitSize(PluginEnvironment env, String dataset, String split, Optional<Path> lists) {

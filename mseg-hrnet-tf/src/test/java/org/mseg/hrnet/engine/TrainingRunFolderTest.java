@@ -167,6 +167,11 @@ class TrainingRunFolderTest {
         TrainingRun.Result r = TrainingRun.run(options(run, Optional.of(run), false, false), env, List.of(plan));
         assertEquals(2, startedAt[0], "resumed from iter_2, the newest checkpoint that verifies");
         assertEquals(4, r.iterations());
+
+        // the checkpoint itself given: no fallback, and the message says it is damaged
+        TrainingException e = assertThrows(TrainingException.class, () -> TrainingRun.run(options(tmp.resolve("b"),
+                Optional.of(damaged), false, false), env, List.of()));
+        assertTrue(e.getMessage().contains("checkpoint " + damaged + " is damaged"), e.getMessage());
     }
 
     @Test
