@@ -321,8 +321,8 @@ public final class Checkpoints {
         } catch (RuntimeException e) {
             String tf = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             if (isDamage(e)) {
-                throw new CheckpointException("checkpoint " + target + " is damaged: its variables files are"
-                        + " truncated or corrupt (" + tf + ")", e);
+                throw new CheckpointException("cannot restore checkpoint " + target + ": it is damaged, its"
+                        + " variables files are truncated or corrupt (" + tf + ")", e);
             }
             throw new CheckpointException("cannot restore checkpoint " + target + " (" + meta.variant() + ", "
                     + meta.numClasses() + " classes) into this graph: " + e.getMessage(), e);

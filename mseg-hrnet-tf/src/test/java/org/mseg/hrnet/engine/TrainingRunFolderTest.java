@@ -171,7 +171,8 @@ class TrainingRunFolderTest {
         // the checkpoint itself given: no fallback, and the message says it is damaged
         TrainingException e = assertThrows(TrainingException.class, () -> TrainingRun.run(options(tmp.resolve("b"),
                 Optional.of(damaged), false, false), env, List.of()));
-        assertTrue(e.getMessage().contains("checkpoint " + damaged + " is damaged"), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot restore checkpoint " + damaged + ": it is damaged"),
+                e.getMessage());
     }
 
     @Test
