@@ -49,11 +49,7 @@ class TrainCommandTest {
             assertEquals(2, bf16.code(), bf16.err());
             assertTrue(bf16.err().contains("trained with TRAIN.precision fp32"), bf16.err());
         } finally {
-            if (before == null) {
-                System.clearProperty("mseg.home");
-            } else {
-                System.setProperty("mseg.home", before);
-            }
+            restoreHome(before);
         }
     }
 
@@ -75,11 +71,7 @@ class TrainCommandTest {
                 assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents")));
             }
         } finally {
-            if (before == null) {
-                System.clearProperty("mseg.home");
-            } else {
-                System.setProperty("mseg.home", before);
-            }
+            restoreHome(before);
         }
     }
 

@@ -173,11 +173,20 @@ public final class Checkpoints {
      * Java's file I/O, or TensorFlow's RESOURCE_EXHAUSTED from its file writer, anywhere in the cause chain.
      */
     static boolean isDiskFull(Throwable failure) {
+        return anyCauseSays(failure, "No space left on device", "ENOSPC") || isOverQuota(failure);
+    }
+
+    private static boolean isOverQuota(Throwable failure) {
+        return anyCauseSays(failure, "Disk quota exceeded", "EDQUOT");
+    }
+
+    private static boolean anyCauseSays(Throwable failure, String... phrases) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String m = t.getMessage();
-            if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded")
-                    || m.contains("ENOSPC") || m.contains("EDQUOT"))) {
-                return true;
+            for (String phrase : phrases) {
+                if (m != null && m.contains(phrase)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -189,21 +198,11 @@ public final class Checkpoints {
      * tensor allocations "when OOM happens", which sends users looking for a memory problem.
      */
     static CheckpointException diskFull(Path target, Throwable cause) {
-        String reason = isDiskFullQuota(cause) ? "the disk quota is exceeded" : "the disk is full";
+        String reason = isOverQuota(cause) ? "the disk quota is exceeded" : "the disk is full";
         return new CheckpointException("cannot write checkpoint " + target + ": " + reason + " (no space left on the"
                 + " file system of " + target.getParent() + "). Free space there, keep fewer checkpoints (--set"
                 + " keep_checkpoints=N keeps the newest N), or train into a folder on another disk with --out DIR;"
                 + " the checkpoints already written are intact", cause);
-    }
-
-    private static boolean isDiskFullQuota(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            String m = t.getMessage();
-            if (m != null && (m.contains("Disk quota exceeded") || m.contains("EDQUOT"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void publish(Path tmp, Path target) throws IOException {
