@@ -92,7 +92,8 @@ final class ConfigCommand {
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = "Check a configuration: keys, types, dataset names, GPU mapping. Exit 0 if valid, 2 if not.")
+            description = "Check a configuration: keys, types, value ranges, dataset names, GPU mapping. Exit 0 if"
+                    + " valid, 2 if not.")
     static final class Validate extends FileAndOverrides implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -129,7 +130,8 @@ final class ConfigCommand {
                 String def = k.required() ? "(required)" : k.defaultValue().map(String::valueOf).orElse("");
                 String type = k.type().name().toLowerCase(Locale.ROOT)
                         + (k.allowedValues().isEmpty() ? "" : " " + String.join("|", k.allowedValues()));
-                t.row(k.qualifiedName(), type, def, k.applies() ? "yes" : "no", k.doc());
+                t.row(k.qualifiedName(), type, def, k.applies() ? "yes" : "no",
+                        k.doc() + k.range().map(r -> " (allowed: " + r.description() + ")").orElse(""));
             }
             t.print(spec.commandLine().getOut());
             spec.commandLine().getOut().flush();

@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
         description = {"Train a segmentation model on several datasets at once (MSeg's flat mix).",
                 "Without --config: the built-in demo (tiny HRNet, seven synthetic relabeled datasets, universal"
                         + " taxonomy), a few minutes on a laptop CPU.",
-                "Writes RUN/config.yaml, RUN/checkpoints/iter_<n>, RUN/metrics.json (per-dataset val mIoU)."})
+                "Writes RUN/config.yaml, RUN/checkpoints/iter_<n>, RUN/metrics.json (per-dataset val mIoU) and"
+                        + " RUN/tensorboard; RUN is locked while the run lasts."})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -73,6 +74,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue from a checkpoint folder, or from the newest checkpoint of a run folder.")
     Path resume;
 
+    @Option(names = "--overwrite",
+            description = "Train afresh into a run folder that already holds a run, deleting its config.yaml,"
+                    + " metrics.json, checkpoints and TensorBoard files first. Without it, such a folder is refused"
+                    + " unless --resume is given.")
+    boolean overwrite;
+
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
             description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
@@ -95,6 +102,10 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkDevice(device);
+        if (overwrite && resume != null) {
+            throw new ConfigException("--overwrite and --resume " + resume + " contradict each other: --resume"
+                    + " continues a run, --overwrite deletes it. Give one of them.");
+        }
         if (maxIters != null && maxIters < 1) {
             throw new ConfigException("--max-iters must be at least 1, got " + maxIters);
         }
@@ -137,7 +148,8 @@ final class TrainCommand implements Callable<Integer> {
         int threads = loaderThreads != null ? loaderThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
         TrainingRun.Options options = new TrainingRun.Options(cfg, strategy, runDir, root, listsFolder,
                 Optional.ofNullable(resume), Optional.ofNullable(pretrained),
-                maxIters == null ? OptionalLong.empty() : OptionalLong.of(maxIters), !noValidate, threads);
+                maxIters == null ? OptionalLong.empty() : OptionalLong.of(maxIters), !noValidate, threads,
+                overwrite);
         ConsoleListener console = new ConsoleListener(w, cfg.getInt("print_freq"), ConsoleProgress.mode(spec));
         TrainingRun.Result r = TrainingRun.run(options, env, List.of(console));
         if (!r.mIoU().isEmpty()) {

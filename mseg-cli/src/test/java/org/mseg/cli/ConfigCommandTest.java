@@ -149,6 +149,31 @@ class ConfigCommandTest {
     }
 
     @Test
+    void validateRefusesOutOfRangeValuesNamingKeyValueAndAllowedRange() {
+        for (String[] c : new String[][] {{"base_lr=-0.01", "TRAIN.base_lr", "-0.01", "a finite number > 0"},
+                {"base_lr=.nan", "TRAIN.base_lr", ".nan", "a finite number > 0"},
+                {"base_lr=.inf", "TRAIN.base_lr", ".inf", "a finite number > 0"},
+                {"momentum=-5", "TRAIN.momentum", "-5", "a number in [0, 1)"},
+                {"keep_checkpoints=-1", "TRAIN.keep_checkpoints", "-1", "an integer >= 0"}}) {
+            CliTest.Run r = run("config", "validate", "1080_release/mseg-relabeled-1m", "--set", c[0]);
+            assertEquals(2, r.code(), c[0] + ": " + r.out());
+            assertTrue(r.err().contains(c[1] + " in --set " + c[0] + " is " + c[2] + "; allowed: " + c[3]),
+                    r.err());
+        }
+    }
+
+    @Test
+    void aBinaryFileGivenAsConfigIsAClearErrorNamingIt(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("street.png");
+        Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d});
+        CliTest.Run r = run("config", "validate", png.toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("configuration file " + png + " is not a YAML text file (it is a PNG image)"),
+                r.err());
+        assertFalse(r.err().contains("unexpected failure"), r.err());
+    }
+
+    @Test
     void configWithoutSubcommandIsAUsageError() {
         assertEquals(2, run("config").code());
         assertEquals(0, run("config", "--help").code());

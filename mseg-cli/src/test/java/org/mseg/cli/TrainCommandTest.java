@@ -1,6 +1,7 @@
 package org.mseg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,11 +49,7 @@ class TrainCommandTest {
             assertEquals(2, bf16.code(), bf16.err());
             assertTrue(bf16.err().contains("trained with TRAIN.precision fp32"), bf16.err());
         } finally {
-            if (before == null) {
-                System.clearProperty("mseg.home");
-            } else {
-                System.setProperty("mseg.home", before);
-            }
+            restoreHome(before);
         }
     }
 
@@ -76,11 +73,66 @@ class TrainCommandTest {
                 assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents")));
             }
         } finally {
-            if (before == null) {
-                System.clearProperty("mseg.home");
-            } else {
-                System.setProperty("mseg.home", before);
+            restoreHome(before);
+        }
+    }
+
+    @Test
+    void anOutOfRangeLearningRateIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) {
+        String before = System.getProperty("mseg.home");
+        System.setProperty("mseg.home", tmp.toString());
+        try {
+            Path run = tmp.resolve("run");
+            for (String lr : new String[] {"-0.01", ".nan", ".inf"}) {
+                CliTest.Run r = CliTest.run("train", "--max-iters", "1", "--set", "base_lr=" + lr, "--out",
+                        run.toString());
+                assertEquals(2, r.code(), r.err() + r.out());
+                assertTrue(r.err().contains("TRAIN.base_lr in --set base_lr=" + lr + " is " + lr + "; allowed: a"
+                        + " finite number > 0"), r.err());
+                assertFalse(r.err().contains("unexpected failure"), r.err());
+                assertFalse(Files.exists(run), "nothing written for base_lr=" + lr);
             }
+        } finally {
+            restoreHome(before);
+        }
+    }
+
+    @Test
+    void aFinishedRunsFolderIsRefusedUnlessResumingOrOverwriting(@TempDir Path tmp) throws IOException {
+        String before = System.getProperty("mseg.home");
+        System.setProperty("mseg.home", tmp.toString());
+        try {
+            Path run = tmp.resolve("run");
+            CliTest.Run first = CliTest.run("train", "--max-iters", "1", "--no-validate", "--out", run.toString());
+            assertEquals(0, first.code(), first.err() + first.out());
+            String config = Files.readString(run.resolve("config.yaml"));
+
+            CliTest.Run again = CliTest.run("train", "--max-iters", "2", "--no-validate", "--set", "base_lr=0.02",
+                    "--out", run.toString());
+            assertEquals(2, again.code(), again.err() + again.out());
+            assertTrue(again.err().contains("run folder " + run + " already holds a run (config.yaml, checkpoints/")
+                    && again.err().contains("--resume " + run) && again.err().contains("--overwrite"), again.err());
+            assertEquals(config, Files.readString(run.resolve("config.yaml")), "the first run's config is kept");
+
+            CliTest.Run both = CliTest.run("train", "--overwrite", "--resume", run.toString(), "--out",
+                    run.toString());
+            assertEquals(2, both.code(), both.err());
+
+            CliTest.Run overwrite = CliTest.run("train", "--max-iters", "2", "--no-validate", "--set",
+                    "base_lr=0.02", "--overwrite", "--out", run.toString());
+            assertEquals(0, overwrite.code(), overwrite.err() + overwrite.out());
+            assertTrue(Files.readString(run.resolve("config.yaml")).contains("base_lr: 0.02"));
+            assertFalse(Files.exists(run.resolve("checkpoints/iter_1")), "the old run's checkpoints are gone");
+        } finally {
+            restoreHome(before);
+        }
+    }
+
+    private static void restoreHome(String before) {
+        if (before == null) {
+            System.clearProperty("mseg.home");
+        } else {
+            System.setProperty("mseg.home", before);
         }
     }
 

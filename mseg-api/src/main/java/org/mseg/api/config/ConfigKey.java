@@ -17,9 +17,17 @@ import java.util.Optional;
  * @param applies       whether this port reads the key; keys that do not apply are accepted and reported as unused
  * @param allowedValues the only values allowed, when the key is a choice; empty otherwise
  * @param doc           one line saying what the key does
+ * @param range         the numbers allowed, for number keys (and each element of number lists); empty when any
+ *                      value of the type is allowed
  */
 public record ConfigKey(String section, String name, KeyType type, Optional<Object> defaultValue, boolean nullable,
-        boolean required, boolean applies, List<String> allowedValues, String doc) {
+        boolean required, boolean applies, List<String> allowedValues, String doc, Optional<ValueRange> range) {
+
+    /** A key without a numeric range. */
+    public ConfigKey(String section, String name, KeyType type, Optional<Object> defaultValue, boolean nullable,
+            boolean required, boolean applies, List<String> allowedValues, String doc) {
+        this(section, name, type, defaultValue, nullable, required, applies, allowedValues, doc, Optional.empty());
+    }
 
     /** Checks the components and copies the list. */
     public ConfigKey {
@@ -29,6 +37,13 @@ public record ConfigKey(String section, String name, KeyType type, Optional<Obje
         Objects.requireNonNull(defaultValue, "defaultValue");
         allowedValues = List.copyOf(allowedValues);
         Objects.requireNonNull(doc, "doc");
+        Objects.requireNonNull(range, "range");
+    }
+
+    /** This key with a numeric range. */
+    public ConfigKey withRange(ValueRange r) {
+        return new ConfigKey(section, name, type, defaultValue, nullable, required, applies, allowedValues, doc,
+                Optional.of(r));
     }
 
     /** {@code SECTION.name}, as messages write it. */

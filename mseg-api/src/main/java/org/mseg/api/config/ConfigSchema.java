@@ -184,6 +184,8 @@ public final class ConfigSchema {
                 problems.add(key.qualifiedName() + " in " + at + ": expected one of "
                         + String.join(", ", key.allowedValues()) + ", found " + KeyType.describeValue(value) + hint);
             }
+            Object checked = value;
+            key.range().flatMap(r -> outOfRange(key, checked, r, at)).ifPresent(problems::add);
         }
         for (ConfigKey key : keys.values()) {
             if (key.required() && !values.containsKey(key.name())) {
@@ -323,6 +325,38 @@ public final class ConfigSchema {
                         : " (known datasets: " + String.join(", ", new TreeSet<>(known)) + ")");
     }
 
+    /**
+     * The problem with a value outside its key's range: names the key, where it was set, the value and what is
+     * allowed. Lists are checked element by element.
+     */
+    private static Optional<String> outOfRange(ConfigKey key, Object value, ValueRange range, String at) {
+        List<?> elements = value instanceof List<?> l ? l : List.of(value);
+        for (Object e : elements) {
+            if (e instanceof Number n && !range.contains(n)) {
+                String shown = value instanceof List ? "contains " + yamlNumber(n) : "is " + yamlNumber(n);
+                boolean integers = key.type() == KeyType.INT || key.type() == KeyType.INT_LIST;
+                String allowed = integers ? range.description().replace("a finite number", "an integer")
+                        .replace("a number", "an integer") : range.description();
+                return Optional.of(key.qualifiedName() + " in " + at + " " + shown + "; allowed: " + allowed
+                        + (value instanceof List ? " in every element" : "")
+                        + key.defaultValue().map(d -> " (default: " + d + ")").orElse(""));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How YAML writes a number: {@code .nan}, {@code .inf}, {@code -.inf} for the non-finite ones. */
+    private static String yamlNumber(Number n) {
+        double d = n.doubleValue();
+        if (Double.isNaN(d)) {
+            return ".nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? ".inf" : "-.inf";
+        }
+        return String.valueOf(n);
+    }
+
     private void checkRanges(MsegConfig c, Map<String, Object> values, List<String> problems) {
         for (String[] pair : new String[][] {{"scale_min", "scale_max"}, {"rotate_min", "rotate_max"}}) {
             if (values.get(pair[0]) instanceof Number lo && values.get(pair[1]) instanceof Number hi
@@ -332,22 +366,13 @@ public final class ConfigSchema {
             }
         }
         for (String k : List.of("train_h", "train_w", "test_h", "test_w")) {
-            if (keys.containsKey(k) && KeyType.isInteger(values.get(k))
+            // sizes below 1 are reported by the key's range
+            if (keys.containsKey(k) && KeyType.isInteger(values.get(k)) && ((Number) values.get(k)).longValue() > 0
                     && (((Number) values.get(k)).longValue() - 1) % 8 != 0) {
                 Number n = (Number) values.get(k);
                 problems.add(keys.get(k).qualifiedName() + " in " + c.where(k) + " is " + n
                         + "; the crop size must be 8·k + 1 (e.g. 473, 593, 713) for the model's output stride");
             }
-        }
-        for (String k : List.of("batch_size", "num_examples", "print_freq", "save_freq", "batch_size_val")) {
-            if (keys.containsKey(k) && values.get(k) instanceof Number n && n.longValue() <= 0) {
-                problems.add(keys.get(k).qualifiedName() + " in " + c.where(k) + " must be positive, found " + n);
-            }
-        }
-        if (keys.containsKey("max_image_pixels") && values.get("max_image_pixels") instanceof Number n
-                && n.longValue() < 1) {
-            problems.add("DATA.max_image_pixels in " + c.where("max_image_pixels") + " must be a positive number of"
-                    + " pixels, found " + n + " (default 67108864 = 8192x8192)");
         }
         if (values.get("train_gpu") instanceof List<?> g && g.isEmpty()) {
             problems.add("TRAIN.train_gpu in " + c.where("train_gpu") + " is empty; list at least one GPU, e.g. [0]");
@@ -403,6 +428,12 @@ public final class ConfigSchema {
             return this;
         }
 
+        /** Restricts the numbers the key just added allows (each element, for a list key). */
+        Builder range(ValueRange r) {
+            keys.set(keys.size() - 1, keys.get(keys.size() - 1).withRange(r));
+            return this;
+        }
+
         /** A key upstream has that this port accepts but does not read. */
         Builder unused(String name, KeyType type, String doc) {
             keys.add(new ConfigKey(section, name, type, Optional.empty(), true, false, false, List.of(), doc));
@@ -435,6 +466,7 @@ public final class ConfigSchema {
                 .set("max_image_pixels", KeyType.INT, 67_108_864,
                         "largest image or label (width x height) read; larger files are bad data, refused from their"
                                 + " header before decoding (default 8192x8192, MSeg's largest images are ~24 MP)")
+                .range(ValueRange.positive())
                 .set("permit_paths_outside_root", KeyType.BOOL, false,
                         "accept split-list paths that lead outside the data root (../.., absolute paths)")
                 .section("TRAIN")
@@ -445,33 +477,43 @@ public final class ConfigSchema {
                 .unused("layers", KeyType.INT, "PSPNet ResNet depth (PSPNet is not part of this port)")
                 .unused("sync_bn", KeyType.BOOL,
                         "one process trains all datasets, so batch statistics always span every dataset's crops")
-                .set("train_h", KeyType.INT, 713, "crop height (8·k + 1)")
-                .set("train_w", KeyType.INT, 713, "crop width (8·k + 1)")
-                .set("scale_min", KeyType.FLOAT, 0.5, "minimum random scale")
-                .set("scale_max", KeyType.FLOAT, 2.0, "maximum random scale")
+                .set("train_h", KeyType.INT, 713, "crop height (8·k + 1)").range(ValueRange.positive())
+                .set("train_w", KeyType.INT, 713, "crop width (8·k + 1)").range(ValueRange.positive())
+                .set("scale_min", KeyType.FLOAT, 0.5, "minimum random scale").range(ValueRange.positive())
+                .set("scale_max", KeyType.FLOAT, 2.0, "maximum random scale").range(ValueRange.positive())
                 .set("short_size", KeyType.INT, 1080, "shorter image side is resized to this before augmentation")
+                .range(ValueRange.positive())
                 .set("rotate_min", KeyType.FLOAT, -10, "minimum random rotation in degrees")
+                .range(ValueRange.between(-360, 360))
                 .set("rotate_max", KeyType.FLOAT, 10, "maximum random rotation in degrees")
+                .range(ValueRange.between(-360, 360))
                 .unused("zoom_factor", KeyType.INT, "HRNet predicts at 1/4 and upsamples; the factor is ignored")
                 .set("ignore_label", KeyType.INT, 255, "label value ignored by the loss; padding value of labels")
+                .range(ValueRange.between(0, 65535))
                 .set("aux_weight", KeyType.FLOAT, 0.4, "weight of the auxiliary loss (HRNet has none)")
+                .range(ValueRange.nonNegative())
                 .required("num_examples", KeyType.INT, "crops per dataset to train for (sets max_iters)")
+                .range(ValueRange.positive())
                 .set("train_gpu", KeyType.INT_LIST, List.of(0),
                         "GPU ids; their count divides batch_size into the per-dataset batch")
+                        .range(ValueRange.nonNegative())
                 .used("dataset_gpu_mapping", KeyType.GPU_MAPPING, null,
                         "dataset -> GPU ranks training it; the count of ranks is the replicas per dataset")
                 .unused("workers", KeyType.INT, "loader threads are sized by the loader")
                 .required("batch_size", KeyType.INT, "total batch over all GPUs; per-dataset batch = batch_size / GPUs")
+                .range(ValueRange.positive())
                 .unused("batch_size_val", KeyType.INT, "validation during training is not run")
-                .set("base_lr", KeyType.FLOAT, 0.01, "initial learning rate")
+                .set("base_lr", KeyType.FLOAT, 0.01, "initial learning rate").range(ValueRange.positive())
                 .unused("epochs", KeyType.INT, "derived from num_examples at run time")
                 .unused("start_epoch", KeyType.INT, "derived from the checkpoint at run time")
                 .set("power", KeyType.FLOAT, 0.9, "exponent of the poly learning-rate schedule")
-                .set("momentum", KeyType.FLOAT, 0.9, "SGD momentum")
-                .set("weight_decay", KeyType.FLOAT, 0.0001, "SGD weight decay")
+                .range(ValueRange.nonNegative())
+                .set("momentum", KeyType.FLOAT, 0.9, "SGD momentum").range(ValueRange.fractionBelowOne())
+                .set("weight_decay", KeyType.FLOAT, 0.0001, "SGD weight decay").range(ValueRange.nonNegative())
                 .used("manual_seed", KeyType.INT, null, "seed for shuffling, augmentation and initialisation")
-                .set("print_freq", KeyType.INT, 10, "log every N iterations")
+                .set("print_freq", KeyType.INT, 10, "log every N iterations").range(ValueRange.positive())
                 .set("save_freq", KeyType.INT, 1, "checkpoint every N epochs of the first dataset")
+                .range(ValueRange.positive())
                 .set("save_path", KeyType.STRING, "default", "checkpoint and log folder ('default': chosen by train)")
                 .used("weight", KeyType.STRING, null, "checkpoint to initialise the model from")
                 .unused("init_model_path", KeyType.STRING, "never read upstream; use weight")
@@ -482,7 +524,9 @@ public final class ConfigSchema {
                 .choice("precision", null, Precision.configNames(),
                         "numeric precision (default: from opt_level, O0 = fp32)")
                 .used("keep_checkpoints", KeyType.INT, 0, "keep only the newest N epoch checkpoints (0: keep all)")
-                .set("tensorboard", KeyType.BOOL, false, "also write TensorBoard event files")
+                .range(ValueRange.nonNegative())
+                .set("tensorboard", KeyType.BOOL, true,
+                        "write TensorBoard event files into RUN/tensorboard (False: off)")
                 .section("Distributed")
                 .unused("dist_url", KeyType.STRING, "multi-process rendezvous; this port runs one process")
                 .unused("dist_backend", KeyType.STRING, "multi-process backend; this port runs one process")
@@ -514,24 +558,31 @@ public final class ConfigSchema {
                 .unused("layers", KeyType.INT, "PSPNet ResNet depth (PSPNet is not part of this port)")
                 .unused("zoom_factor", KeyType.INT, "HRNet predicts at 1/4 and upsamples; the factor is ignored")
                 .set("ignore_label", KeyType.INT, 255, "label value ignored when scoring")
+                .range(ValueRange.between(0, 65535))
                 .unused("workers", KeyType.INT, "loader threads are sized by the loader")
                 .section("TEST")
                 .set("vis_freq", KeyType.INT, 20, "write a colour visualisation every N images")
+                .range(ValueRange.positive())
                 .set("img_name_unique", KeyType.BOOL, false,
                         "image file names are unique within the dataset (decided at run time)")
-                .set("batch_size_val", KeyType.INT, 1, "images per inference batch")
+                .set("batch_size_val", KeyType.INT, 1, "images per inference batch").range(ValueRange.positive())
                 .choice("split", "val", List.of("train", "val", "test"), "split to evaluate")
                 .unused("small", KeyType.BOOL, "never read upstream either")
                 .used("base_size", KeyType.INT, null,
                         "shorter side is resized to this before inference (empty: native size, batched configs)")
-                .set("test_h", KeyType.INT, 713, "inference crop height (8·k + 1)")
-                .set("test_w", KeyType.INT, 713, "inference crop width (8·k + 1)")
+                        .range(ValueRange.positive())
+                .set("test_h", KeyType.INT, 713, "inference crop height (8·k + 1)").range(ValueRange.positive())
+                .set("test_w", KeyType.INT, 713, "inference crop width (8·k + 1)").range(ValueRange.positive())
                 .set("scales", KeyType.FLOAT_LIST, List.of(1.0), "inference scales; several = multi-scale")
+                .range(ValueRange.positive())
                 .set("native_img_h", KeyType.INT, -1, "native image height for batched inference (-1: per image)")
+                .range(ValueRange.atLeast(-1))
                 .set("native_img_w", KeyType.INT, -1, "native image width for batched inference (-1: per image)")
+                .range(ValueRange.atLeast(-1))
                 .set("has_prediction", KeyType.BOOL, false, "skip inference and only score the cached predictions")
-                .set("index_start", KeyType.INT, 0, "first list index to evaluate")
+                .set("index_start", KeyType.INT, 0, "first list index to evaluate").range(ValueRange.nonNegative())
                 .set("index_step", KeyType.INT, 0, "number of list entries to evaluate (0: to the end)")
+                .range(ValueRange.nonNegative())
                 .unused("test_gpu", KeyType.INT_LIST, "the device is chosen by the backend")
                 .set("model_path", KeyType.STRING, "default", "checkpoint to evaluate ('default': set on the CLI)")
                 .set("model_name", KeyType.STRING, "default", "model name used in output folders")

@@ -76,15 +76,52 @@ public final class MsegConfig {
      *                         column where SnakeYAML reports them
      */
     public static MsegConfig load(Path yaml) {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(yaml, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(yaml);
         } catch (NoSuchFileException e) {
             throw new ConfigException("configuration file " + yaml + " does not exist");
         } catch (IOException e) {
             throw new ConfigException("cannot read configuration file " + yaml + ": " + e.getMessage(), e);
         }
-        return parse(text, yaml.toString());
+        return parse(text(bytes, yaml), yaml.toString());
+    }
+
+    /**
+     * The UTF-8 text of a configuration file. Binary content (an image passed as {@code --config}) is refused with
+     * a message naming the file, instead of SnakeYAML's or the decoder's "Input length = 1".
+     */
+    private static String text(byte[] bytes, Path file) {
+        String kind = binaryKind(bytes);
+        if (kind == null) {
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                kind = "not UTF-8 text";
+            }
+        }
+        throw new ConfigException("configuration file " + file + " is not a YAML text file (" + kind + "); give"
+                + " --config a YAML file with sections DATA:, TRAIN:, ... or a bundled config such as"
+                + " 1080_release/mseg-relabeled-3m");
+    }
+
+    /** What binary content looks like, or {@code null} when it may be text. */
+    private static String binaryKind(byte[] b) {
+        if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            return "it is a PNG image";
+        }
+        if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
+            return "it is a JPEG image";
+        }
+        if (b.length >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4) {
+            return "it is a zip archive (a .pth or .jar file?)";
+        }
+        for (int i = 0; i < Math.min(b.length, 8192); i++) {
+            if (b[i] == 0) {
+                return "it holds binary data: a NUL byte at offset " + i;
+            }
+        }
+        return null;
     }
 
     /**

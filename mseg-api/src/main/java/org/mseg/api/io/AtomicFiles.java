@@ -1,19 +1,28 @@
 package org.mseg.api.io;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import org.mseg.api.MsegException;
 
 /**
  * Writes files so that readers only ever see the old or the new content: into a temporary file in the same folder,
  * then renamed over the target (atomically where the file system allows). A crash mid-write leaves at most a
  * hidden {@code .<name>*.tmp} file behind, never a truncated target.
+ *
+ * <p>Written files get the permissions any plain {@code Files.newOutputStream} would give them: {@code 0666} less the
+ * process umask (so {@code rw-r--r--} under the usual 022), readable by the colleagues a user shares reports with.
+ * {@code Files.createTempFile} would make them {@code rw-------}, and the rename would keep that.
  */
 public final class AtomicFiles {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private AtomicFiles() {
     }
 
@@ -32,8 +41,12 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(folder);
-            tmp = Files.createTempFile(folder, "." + file.getFileName(), ".tmp");
-            Files.write(tmp, content);
+            tmp = folder.resolve("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong() >>> 1) + ".tmp");
+            // CREATE_NEW: never write through a file (or link) someone else placed there; mode 0666 & ~umask
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                out.write(content);
+            }
             replace(tmp, file);
         } catch (IOException e) {
             deleteQuietly(tmp);

@@ -191,7 +191,7 @@ class ConfigSchemaTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigSchema.training().validate(minimal().with("DATA.max_image_pixels", 0)));
         assertTrue(e.getMessage().contains("DATA.max_image_pixels"), e.getMessage());
-        assertTrue(e.getMessage().contains("must be a positive number of pixels"), e.getMessage());
+        assertTrue(e.getMessage().contains("is 0; allowed: an integer > 0"), e.getMessage());
     }
 
     @Test
@@ -307,6 +307,61 @@ class ConfigSchemaTest {
         for (ConfigSchema s : List.of(ConfigSchema.training(), ConfigSchema.test())) {
             s.keys().forEach(k -> assertFalse(k.doc().isBlank(), k.name()));
         }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"-0.01", "0", ".nan", ".inf", "-.inf"})
+    void learningRateMustBeAFinitePositiveNumber(String value) {
+        MsegConfig c = minimal().withOverrides(List.of("base_lr=" + value), ConfigSchema.training());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigSchema.training().validate(c));
+        assertTrue(e.getMessage().contains("TRAIN.base_lr in --set base_lr=" + value + " is "), e.getMessage());
+        assertTrue(e.getMessage().contains("allowed: a finite number > 0"), e.getMessage());
+    }
+
+    @Test
+    void momentumMustBeInZeroToOneAndKeepCheckpointsNotNegative() {
+        for (String bad : List.of("momentum=-5", "momentum=1.0", "momentum=.nan")) {
+            MsegConfig c = minimal().withOverrides(List.of(bad), ConfigSchema.training());
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigSchema.training().validate(c), bad);
+            assertTrue(e.getMessage().contains("TRAIN.momentum") && e.getMessage().contains("allowed: a number in"
+                    + " [0, 1)"), e.getMessage());
+        }
+        assertEquals(0.0, ConfigSchema.training().validate(minimal().with("momentum", 0.0)).getDouble("momentum"));
+        MsegConfig keep = minimal().withOverrides(List.of("keep_checkpoints=-1"), ConfigSchema.training());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigSchema.training().validate(keep));
+        assertTrue(e.getMessage().contains("TRAIN.keep_checkpoints in --set keep_checkpoints=-1 is -1; allowed: an"
+                + " integer >= 0"), e.getMessage());
+    }
+
+    @Test
+    void everyOutOfRangeValueIsReportedTogetherWithItsKey() {
+        MsegConfig c = minimal().with("weight_decay", -1e-4).with("power", Double.POSITIVE_INFINITY)
+                .with("scale_min", 0.0).with("ignore_label", -1).with("train_gpu", List.of(0, -1))
+                .with("batch_size", 0).with("aux_weight", Double.NaN).with("train_h", -7);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigSchema.training().validate(c));
+        for (String key : List.of("TRAIN.weight_decay", "TRAIN.power", "TRAIN.scale_min", "TRAIN.ignore_label",
+                "TRAIN.train_gpu", "TRAIN.batch_size", "TRAIN.aux_weight", "TRAIN.train_h")) {
+            assertTrue(e.getMessage().contains(key + " in "), key + ": " + e.getMessage());
+        }
+        assertTrue(e.getMessage().startsWith("8 problems"), e.getMessage());
+    }
+
+    @Test
+    void everyNumberKeyThisPortReadsDeclaresARange() {
+        for (ConfigSchema s : List.of(ConfigSchema.training(), ConfigSchema.test())) {
+            for (ConfigKey k : s.keys()) {
+                boolean number = k.type() == KeyType.INT || k.type() == KeyType.FLOAT
+                        || k.type() == KeyType.FLOAT_LIST || k.type() == KeyType.INT_LIST;
+                if (number && k.applies() && !k.name().equals("manual_seed")) {
+                    assertTrue(k.range().isPresent(), s.kind() + " key " + k.qualifiedName() + " has no range");
+                }
+            }
+        }
+    }
+
+    @Test
+    void tensorBoardIsOnByDefault() {
+        assertTrue(ConfigSchema.training().validate(minimal()).getBool("tensorboard"));
     }
 
     /** The smallest valid training configuration. */

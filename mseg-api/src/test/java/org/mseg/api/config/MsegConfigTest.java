@@ -57,6 +57,19 @@ class MsegConfigTest {
     }
 
     @Test
+    void aBinaryFileGivenAsConfigIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("photo.png");
+        Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 'I', 'H'});
+        ConfigException e = assertThrows(ConfigException.class, () -> MsegConfig.load(png));
+        assertTrue(e.getMessage().contains(png.toString()) && e.getMessage().contains("not a YAML text file (it is a"
+                + " PNG image)"), e.getMessage());
+        Path latin1 = dir.resolve("latin1.yaml");
+        Files.write(latin1, "DATA:\n  dataset: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        e = assertThrows(ConfigException.class, () -> MsegConfig.load(latin1));
+        assertTrue(e.getMessage().contains(latin1 + " is not a YAML text file (not UTF-8 text)"), e.getMessage());
+    }
+
+    @Test
     void duplicateKeysInOneSectionAreAnError() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> MsegConfig.parse("TRAIN:\n  base_lr: 0.1\n  base_lr: 0.2\n", "d.yaml"));

@@ -127,6 +127,9 @@ public final class Checkpoints {
             try {
                 session.save(tmp.resolve(VARIABLES_PREFIX).toString());
             } catch (RuntimeException e) {
+                if (isDiskFull(e)) {
+                    throw diskFull(target, e);
+                }
                 throw new CheckpointException("cannot write checkpoint " + target + ": TensorFlow failed to save the "
                         + "variables: " + e.getMessage(), e);
             }
@@ -147,12 +150,59 @@ public final class Checkpoints {
             fsyncDirectory(parent);
             return dir;
         } catch (IOException e) {
+            if (isDiskFull(e)) {
+                throw diskFull(target, e);
+            }
             throw new CheckpointException("cannot write checkpoint " + target + ": " + e, e);
         } finally {
             if (tmp != null) {
                 deleteQuietly(tmp);
             }
         }
+    }
+
+    /** Whether TensorFlow's restore failed on the files themselves (cut short, bad checksum), not on the graph. */
+    private static boolean isDamage(RuntimeException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Read less bytes than requested") || m.contains("DATA_LOSS") || m.contains("Data loss")
+                || m.contains("checksum") || m.contains("corrupted");
+    }
+
+    /**
+     * Whether a write failed because the file system is full or over quota: {@code ENOSPC} / {@code EDQUOT} from
+     * Java's file I/O, or TensorFlow's RESOURCE_EXHAUSTED from its file writer, anywhere in the cause chain.
+     */
+    static boolean isDiskFull(Throwable failure) {
+        return anyCauseSays(failure, "No space left on device", "ENOSPC") || isOverQuota(failure);
+    }
+
+    private static boolean isOverQuota(Throwable failure) {
+        return anyCauseSays(failure, "Disk quota exceeded", "EDQUOT");
+    }
+
+    private static boolean anyCauseSays(Throwable failure, String... phrases) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            for (String phrase : phrases) {
+                if (m != null && m.contains(phrase)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The error for a full disk. It names the checkpoint folder and the fix, and deliberately leaves out
+     * TensorFlow's text: SaveV2 reports ENOSPC as RESOURCE_EXHAUSTED, and the session appends its hint about
+     * tensor allocations "when OOM happens", which sends users looking for a memory problem.
+     */
+    static CheckpointException diskFull(Path target, Throwable cause) {
+        String reason = isOverQuota(cause) ? "the disk quota is exceeded" : "the disk is full";
+        return new CheckpointException("cannot write checkpoint " + target + ": " + reason + " (no space left on the"
+                + " file system of " + target.getParent() + "). Free space there, keep fewer checkpoints (--set"
+                + " keep_checkpoints=N keeps the newest N), or train into a folder on another disk with --out DIR;"
+                + " the checkpoints already written are intact", cause);
     }
 
     private static void publish(Path tmp, Path target) throws IOException {
@@ -268,6 +318,11 @@ public final class Checkpoints {
         try {
             session.restore(target.resolve(VARIABLES_PREFIX).toString());
         } catch (RuntimeException e) {
+            String tf = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            if (isDamage(e)) {
+                throw new CheckpointException("cannot restore checkpoint " + target + ": it is damaged, its"
+                        + " variables files are truncated or corrupt (" + tf + ")", e);
+            }
             throw new CheckpointException("cannot restore checkpoint " + target + " (" + meta.variant() + ", "
                     + meta.numClasses() + " classes) into this graph: " + e.getMessage(), e);
         }

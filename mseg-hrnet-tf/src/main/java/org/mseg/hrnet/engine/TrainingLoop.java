@@ -33,6 +33,7 @@ public final class TrainingLoop {
     private final long saveEvery;
     private final Checkpointer checkpointer;
     private final List<TrainingListener> listeners;
+    private Optional<Path> resumedFrom = Optional.empty();
 
     /**
      * @param saveEvery    steps between checkpoints (0: only after the last step)
@@ -45,6 +46,18 @@ public final class TrainingLoop {
         this.saveEvery = saveEvery;
         this.checkpointer = checkpointer;
         this.listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * Names the checkpoint the trainer was restored from, so that a failure before this loop's first checkpoint
+     * names it as the last good one (instead of "none written yet").
+     *
+     * @param checkpoint the checkpoint folder the trainer's state was loaded from
+     * @return this loop
+     */
+    public TrainingLoop resumedFrom(Path checkpoint) {
+        this.resumedFrom = Optional.of(checkpoint);
+        return this;
     }
 
     /**
@@ -66,8 +79,10 @@ public final class TrainingLoop {
                 try {
                     r = trainer.step(batch);
                 } catch (TrainingException e) {
-                    throw new TrainingException(e.getMessage() + ". Last good checkpoint: "
-                            + lastCheckpoint.map(Path::toString).orElse("none written yet"), e);
+                    String good = lastCheckpoint.map(Path::toString)
+                            .or(() -> resumedFrom.map(p -> p + " (the checkpoint this run resumed from)"))
+                            .orElse("none written yet");
+                    throw new TrainingException(e.getMessage() + ". Last good checkpoint: " + good, e);
                 }
                 long t2 = System.nanoTime();
                 double seconds = (t2 - t0) / 1e9;

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,9 +19,12 @@ import java.util.Set;
 import org.mseg.api.ConfigException;
 import org.mseg.api.MsegException;
 import org.mseg.api.TrainingException;
+import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.IterationBudget;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.config.Precision;
+import org.mseg.api.io.AtomicFiles;
+import org.mseg.api.json.Json;
 import org.mseg.api.dataset.DatasetDefinition;
 import org.mseg.api.model.Backend;
 import org.mseg.api.plugin.PluginEnvironment;
@@ -43,6 +46,7 @@ import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.LoadReport;
 import org.mseg.hrnet.HrnetSpec;
 import org.mseg.hrnet.StateDictLoader;
+import org.mseg.hrnet.checkpoint.CheckpointException;
 import org.mseg.hrnet.checkpoint.CheckpointMetadata;
 import org.mseg.hrnet.checkpoint.LoadedModel;
 import org.mseg.hrnet.checkpoint.Checkpoints;
@@ -57,6 +61,15 @@ import org.slf4j.LoggerFactory;
  * resumes when asked, trains with a {@link TrainingLoop} to {@code max_iters} with checkpoints, validates every
  * dataset on its {@code val} split, and writes {@code config.yaml} and {@code metrics.json} into the run folder.
  *
+ * <p>Everything that can be checked is checked before the run folder is touched: the configuration, every dataset's
+ * taxonomy, the strategy, the checkpoint to resume from. Then the folder is locked for the life of the run
+ * ({@link RunFolderLock}: a second run into it fails at once, naming the holder), and a folder that already holds a
+ * run is refused unless the run resumes or {@link Options#overwrite()} is set.
+ *
+ * <p>{@code metrics.json} is {@code {"mIoU": {"<dataset>": value, ...}}}, written atomically through
+ * {@link Json}; a dataset whose mIoU is undefined (NaN: no labelled pixel of any class it can score) has
+ * {@code null}, which every JSON reader accepts, rather than a made-up number.
+ *
  * <p>Configuration keys read: {@code dataset, universal, use_naive_taxonomy, arch, variant, train_h, train_w,
  * scale_min, scale_max, short_size, rotate_min, rotate_max, ignore_label, aux_weight, num_examples, train_gpu,
  * batch_size, dataset_gpu_mapping, base_lr, power, momentum, weight_decay, manual_seed, save_freq (epochs of the
@@ -67,6 +80,13 @@ import org.slf4j.LoggerFactory;
 public final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
+
+    /** The resolved configuration a run writes into its folder. */
+    public static final String CONFIG_FILE = "config.yaml";
+    /** The validation mIoU per dataset. */
+    public static final String METRICS_FILE = "metrics.json";
+    /** The TensorBoard event files' folder. */
+    public static final String TENSORBOARD_FOLDER = "tensorboard";
 
     /** Key of {@code checkpoint.json}'s training object listing the plugin modules loaded ({@code name@version}). */
     public static final String PLUGINS_KEY = "plugins";
@@ -87,10 +107,21 @@ public final class TrainingRun {
      * @param maxIters      overrides the {@code max_iters} derived from {@code num_examples}
      * @param validate      whether to validate on every dataset's val split after training
      * @param loaderThreads loader worker threads
+     * @param overwrite     whether a run folder that already holds a run ({@code config.yaml} or checkpoints) may
+     *                      be reused without resuming: its {@code config.yaml}, {@code metrics.json}, checkpoints
+     *                      and TensorBoard files are deleted first
      */
     public record Options(MsegConfig config, String strategy, Path runDirectory, Path dataRoot,
             Optional<Path> listsFolder, Optional<Path> resume, Optional<Path> pretrained, OptionalLong maxIters,
-            boolean validate, int loaderThreads) {
+            boolean validate, int loaderThreads, boolean overwrite) {
+
+        /** Options that refuse to reuse a run folder holding a run, unless resuming. */
+        public Options(MsegConfig config, String strategy, Path runDirectory, Path dataRoot,
+                Optional<Path> listsFolder, Optional<Path> resume, Optional<Path> pretrained, OptionalLong maxIters,
+                boolean validate, int loaderThreads) {
+            this(config, strategy, runDirectory, dataRoot, listsFolder, resume, pretrained, maxIters, validate,
+                    loaderThreads, false);
+        }
 
         /** Checks for nulls. */
         public Options {
@@ -142,7 +173,7 @@ public final class TrainingRun {
      * @throws TrainingException if training fails (non-finite loss, unusable checkpoint)
      */
     public static Result run(Options o, PluginEnvironment env, List<TrainingListener> listeners) {
-        MsegConfig c = o.config();
+        MsegConfig c = checked(o.config(), env);
         List<String> datasets = c.datasets();
         TaxonomyConverter converter = TaxonomyConverter.of(env);
         boolean naive = c.getBool("use_naive_taxonomy");
@@ -152,16 +183,9 @@ public final class TrainingRun {
             throw new ConfigException("universal: False (a dataset's own taxonomy) needs exactly one dataset, found "
                     + datasets);
         }
-        String taxonomy = switch (target) {
-            case NAIVE -> converter.naive().name();
-            case UNIVERSAL -> converter.universal().name();
-            case OWN -> datasets.get(0);
-        };
-        List<String> classNames = switch (target) {
-            case NAIVE -> converter.naive().classNames();
-            case UNIVERSAL -> converter.universal().classNames();
-            case OWN -> converter.taxonomy(datasets.get(0)).classNames();
-        };
+        TrainingTaxonomy trainingTaxonomy = TrainingTaxonomy.resolve(target, datasets, env.datasets(), converter);
+        String taxonomy = trainingTaxonomy.name();
+        List<String> classNames = trainingTaxonomy.classNames();
         int numClasses = classNames.size();
         // ignore_label is the datasets' ignore value; the loader maps it to the training taxonomy's, which for more
         // than 255 classes (the naive taxonomy's 315) is 65535 with 16-bit labels.
@@ -201,8 +225,17 @@ public final class TrainingRun {
         GraphTrainingStrategy strategy = provider.create(strategyOptions, new TensorFlowBackend())
                 .unwrap(GraphTrainingStrategy.class);
 
-        Optional<Path> resumeFrom = resumeFolder(o, c);
-        Map<String, Object> resumedState = new LinkedHashMap<>();
+        PolyLrSchedule schedule;
+        try {
+            schedule = new PolyLrSchedule(c.getDouble("base_lr"), maxIters, c.getDouble("power"));
+        } catch (IllegalArgumentException e) {
+            // a configuration that skipped ConfigSchema.validate; the schema's ranges report this with the key
+            throw new ConfigException("TRAIN.base_lr / TRAIN.power in " + c.where("base_lr") + ": " + e.getMessage()
+                    + "; check the configuration with `mseg-cli config validate`", e);
+        }
+        List<Path> resumeCandidates = resumeCandidates(o, c);
+        boolean resuming = o.resume().isPresent() || c.getOptionalString("resume").isPresent()
+                || !c.getString("auto_resume").equals("None");
         List<DatasetSlice> slices = new ArrayList<>();
         List<StreamSpec> streams = new ArrayList<>();
         int offset = 0;
@@ -213,133 +246,154 @@ public final class TrainingRun {
             offset += perDataset;
         }
 
+        RunFolderLock lock = RunFolderLock.acquire(o.runDirectory());
         try {
-            Files.createDirectories(o.runDirectory());
-            Files.writeString(o.runDirectory().resolve("config.yaml"), c.toYaml());
-        } catch (IOException e) {
-            throw new TrainingException("cannot write to the run folder " + o.runDirectory() + ": " + e.getMessage(),
-                    e);
-        }
-
-        Trainer.Builder builder = Trainer.builder()
-                .model(tf -> new HrnetGraphModel(Hrnet.create(tf, spec, numClasses, seed)))
-                .slices(slices)
-                .crop(cropH, cropW)
-                .strategy(strategy, strategyOptions)
-                .schedule(new PolyLrSchedule(c.getDouble("base_lr"), maxIters, c.getDouble("power")))
-                .sgd((float) c.getDouble("momentum"), (float) c.getDouble("weight_decay"))
-                .auxWeight((float) c.getDouble("aux_weight"))
-                .ignoreLabel(trainingIgnore)
-                .evalSize(cropH, cropW)
-                .precision(precision)
-                .initializer(t -> {
-                    if (resumeFrom.isPresent()) {
-                        checkSamePrecision(Checkpoints.read(resumeFrom.get()), resumeFrom.get(), precision, c);
-                        CheckpointMetadata meta = Checkpoints.restore(resumeFrom.get(), t.session());
-                        if (meta.weightsOnly()) {
-                            throw new TrainingException("checkpoint " + resumeFrom.get() + " holds weights only (no"
-                                    + " training state); start from it with --pretrained instead of --resume");
+            prepareRunFolder(o.runDirectory(), resuming, o.overwrite());
+            writeFile(o.runDirectory().resolve(CONFIG_FILE), c.toYaml());
+            Map<String, Object> resumedState = new LinkedHashMap<>();
+            Path[] resumedFrom = new Path[1];
+            Trainer.Builder builder = Trainer.builder()
+                    .model(tf -> new HrnetGraphModel(Hrnet.create(tf, spec, numClasses, seed)))
+                    .slices(slices)
+                    .crop(cropH, cropW)
+                    .strategy(strategy, strategyOptions)
+                    .schedule(schedule)
+                    .sgd((float) c.getDouble("momentum"), (float) c.getDouble("weight_decay"))
+                    .auxWeight((float) c.getDouble("aux_weight"))
+                    .ignoreLabel(trainingIgnore)
+                    .evalSize(cropH, cropW)
+                    .precision(precision)
+                    .initializer(t -> {
+                        if (!resumeCandidates.isEmpty()) {
+                            Path from = restoreNewestGood(t, resumeCandidates, precision, c);
+                            CheckpointMetadata meta = Checkpoints.read(from);
+                            if (meta.weightsOnly()) {
+                                throw new TrainingException("checkpoint " + from + " holds weights only (no"
+                                        + " training state); start from it with --pretrained instead of --resume");
+                            }
+                            Map<String, Object> training = meta.training();
+                            long done = ((Number) training.get("iteration")).longValue();
+                            if (done > maxIters) {
+                                throw new TrainingException("checkpoint " + from + " is at iteration " + done
+                                        + ", beyond max_iters " + maxIters);
+                            }
+                            t.resumeAt(done);
+                            resumedState.putAll(training);
+                            resumedFrom[0] = from;
+                        } else {
+                            Optional<Path> weights = o.pretrained()
+                                    .or(() -> c.getOptionalString("weight").map(Path::of));
+                            weights.ifPresent(w -> loadPretrained(t, w));
                         }
-                        Map<String, Object> training = meta.training();
-                        long done = ((Number) training.get("iteration")).longValue();
-                        if (done > maxIters) {
-                            throw new TrainingException("checkpoint " + resumeFrom.get() + " is at iteration " + done
-                                    + ", beyond max_iters " + maxIters);
-                        }
-                        t.resumeAt(done);
-                        resumedState.putAll(training);
-                    } else {
-                        Optional<Path> weights = o.pretrained().or(() -> c.getOptionalString("weight").map(Path::of));
-                        weights.ifPresent(w -> loadPretrained(t, w));
+                    });
+            TransformParams params = TransformParams.fromConfig(c.flat());
+            long start = System.nanoTime();
+            Result result;
+            List<TrainingListener> all = new ArrayList<>(listeners);
+            try (Trainer trainer = builder.build();
+                    TensorBoardListener board = c.getBool("tensorboard")
+                            ? new TensorBoardListener(o.runDirectory().resolve(TENSORBOARD_FOLDER)) : null) {
+                if (board != null) {
+                    all.add(board);
+                }
+                LoaderState startAt = null;
+                if (resumedState.get("loader") instanceof Map<?, ?> m) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, ?> state = (Map<String, ?>) m;
+                    startAt = LoaderState.fromMap(state);
+                }
+                long itersPerEpoch = Math.max(1, budget.itersPerEpoch().get(datasets.get(0)));
+                long saveEvery = c.getInt("save_freq") * itersPerEpoch;
+                int keep = c.has("keep_checkpoints") && c.get("keep_checkpoints") != null
+                        ? c.getInt("keep_checkpoints") : 0;
+                List<String> extraVariables = new ArrayList<>();
+                trainer.optimizer().slots().forEach(v -> extraVariables.add(v.op().name()));
+                trainer.lossScaling().ifPresent(l -> extraVariables.addAll(l.variableNames()));
+                CheckpointMetadata base = CheckpointMetadata.of(spec, numClasses, taxonomy, classNames)
+                        .withExtraVariables(extraVariables);
+                Map<String, Object> resolved = c.flat();
+                TrainingLoop.Checkpointer checkpointer = (t, last, step) -> {
+                    Map<String, Object> training = new LinkedHashMap<>();
+                    training.put("iteration", t.iteration());
+                    training.put("max_iters", maxIters);
+                    training.put("strategy", o.strategy());
+                    training.put("precision", precision.configName());
+                    t.lossScaleState().ifPresent(state -> {
+                        Map<String, Object> scaler = new LinkedHashMap<>();
+                        scaler.put("scale", (double) state.scale());
+                        scaler.put("good_steps", state.goodSteps());
+                        scaler.put("skipped_steps", state.skippedSteps());
+                        training.put("loss_scale", scaler);
+                    });
+                    training.put("loader", last.sourceState());
+                    training.put("rng", Map.of("manual_seed", seed));
+                    training.put("config", jsonSafe(resolved));
+                    training.put(PLUGINS_KEY, env.pluginModules()); // evaluate/infer name them when they are missing
+                    Map<String, Object> lastStep = new LinkedHashMap<>();
+                    // a step that fp16 loss scaling skipped may have a non-finite loss, which JSON cannot hold
+                    lastStep.put("loss", finiteOrNull(step.loss()));
+                    lastStep.put("dataset_losses", finiteOrNull(step.datasetLosses()));
+                    lastStep.put("learning_rate", step.learningRate());
+                    lastStep.put("extras", finiteOrNull(step.extras()));
+                    training.put("last_step", lastStep);
+                    Path dir = Checkpoints.write(Checkpoints.iterationDir(o.runDirectory(), t.iteration()), t.session(),
+                            base.withTraining(training).withCreated(java.time.Instant.now()));
+                    if (keep > 0) {
+                        Checkpoints.keepLast(o.runDirectory(), keep);
                     }
-                });
-        TransformParams params = TransformParams.fromConfig(c.flat());
-        long start = System.nanoTime();
-        Result result;
-        List<TrainingListener> all = new ArrayList<>(listeners);
-        try (Trainer trainer = builder.build();
-                TensorBoardListener board = c.getBool("tensorboard")
-                        ? new TensorBoardListener(o.runDirectory().resolve("tensorboard")) : null) {
-            if (board != null) {
-                all.add(board);
-            }
-            LoaderState startAt = null;
-            if (resumedState.get("loader") instanceof Map<?, ?> m) {
-                @SuppressWarnings("unchecked")
-                Map<String, ?> state = (Map<String, ?>) m;
-                startAt = LoaderState.fromMap(state);
-            }
-            long itersPerEpoch = Math.max(1, budget.itersPerEpoch().get(datasets.get(0)));
-            long saveEvery = c.getInt("save_freq") * itersPerEpoch;
-            int keep = c.has("keep_checkpoints") && c.get("keep_checkpoints") != null
-                    ? c.getInt("keep_checkpoints") : 0;
-            List<String> extraVariables = new ArrayList<>();
-            trainer.optimizer().slots().forEach(v -> extraVariables.add(v.op().name()));
-            trainer.lossScaling().ifPresent(l -> extraVariables.addAll(l.variableNames()));
-            CheckpointMetadata base = CheckpointMetadata.of(spec, numClasses, taxonomy, classNames)
-                    .withExtraVariables(extraVariables);
-            Map<String, Object> resolved = c.flat();
-            TrainingLoop.Checkpointer checkpointer = (t, last, step) -> {
-                Map<String, Object> training = new LinkedHashMap<>();
-                training.put("iteration", t.iteration());
-                training.put("max_iters", maxIters);
-                training.put("strategy", o.strategy());
-                training.put("precision", precision.configName());
-                t.lossScaleState().ifPresent(state -> {
-                    Map<String, Object> scaler = new LinkedHashMap<>();
-                    scaler.put("scale", (double) state.scale());
-                    scaler.put("good_steps", state.goodSteps());
-                    scaler.put("skipped_steps", state.skippedSteps());
-                    training.put("loss_scale", scaler);
-                });
-                training.put("loader", last.sourceState());
-                training.put("rng", Map.of("manual_seed", seed));
-                training.put("config", jsonSafe(resolved));
-                training.put(PLUGINS_KEY, env.pluginModules()); // evaluate/infer name them when they are missing
-                Map<String, Object> lastStep = new LinkedHashMap<>();
-                // a step that fp16 loss scaling skipped may have a non-finite loss, which JSON cannot hold
-                lastStep.put("loss", finiteOrNull(step.loss()));
-                lastStep.put("dataset_losses", finiteOrNull(step.datasetLosses()));
-                lastStep.put("learning_rate", step.learningRate());
-                lastStep.put("extras", finiteOrNull(step.extras()));
-                training.put("last_step", lastStep);
-                Path dir = Checkpoints.write(Checkpoints.iterationDir(o.runDirectory(), t.iteration()), t.session(),
-                        base.withTraining(training).withCreated(java.time.Instant.now()));
-                if (keep > 0) {
-                    Checkpoints.keepLast(o.runDirectory(), keep);
-                }
-                return dir;
-            };
-            Optional<Path> last;
-            try (LoaderBatchSource source = new LoaderBatchSource(MultiDatasetLoader.builder().environment(env)
-                    .converter(converter).dataRoot(o.dataRoot()).listsFolder(o.listsFolder()).target(target)
-                    .streams(streams).params(params).train(true).threads(o.loaderThreads()).prefetch(2).seed(seed)
-                    .startAt(startAt).skipBad(c.getBool("skip_bad"))
-                    .readPolicy(new ReadPolicy(c.getLong("max_image_pixels"), c.getBool("permit_paths_outside_root")))
-                    .build())) {
-                for (TrainingListener l : all) {
-                    l.onStart(new TrainingPlan(o.strategy(), datasets, trainer.batchSize(), trainer.iteration(),
-                            maxIters, o.runDirectory()));
-                }
-                last = new TrainingLoop(trainer, source, saveEvery, checkpointer, all).run();
-            }
-            Duration trainingTime = Duration.ofNanos(System.nanoTime() - start);
-            Map<String, Double> mIoU = new LinkedHashMap<>();
-            if (o.validate()) {
-                for (String d : datasets) {
-                    SegmentationMetrics m = validate(trainer, env, converter, target, d, o, params, cropH, cropW,
-                            all);
-                    mIoU.put(d, m.mIoU());
+                    return dir;
+                };
+                Optional<Path> last;
+                try (LoaderBatchSource source = new LoaderBatchSource(MultiDatasetLoader.builder().environment(env)
+                        .converter(converter).dataRoot(o.dataRoot()).listsFolder(o.listsFolder()).target(target)
+                        .streams(streams).params(params).train(true).threads(o.loaderThreads()).prefetch(2).seed(seed)
+                        .startAt(startAt).skipBad(c.getBool("skip_bad"))
+                        .readPolicy(new ReadPolicy(c.getLong("max_image_pixels"),
+                                c.getBool("permit_paths_outside_root")))
+                        .build())) {
                     for (TrainingListener l : all) {
-                        l.onValidation(d, m.mIoU(), Map.of("mAcc", m.mAcc(), "allAcc", m.allAcc()));
+                        l.onStart(new TrainingPlan(o.strategy(), datasets, trainer.batchSize(), trainer.iteration(),
+                                maxIters, o.runDirectory()));
                     }
+                    TrainingLoop loop = new TrainingLoop(trainer, source, saveEvery, checkpointer, all);
+                    if (resumedFrom[0] != null) {
+                        loop.resumedFrom(resumedFrom[0]);
+                    }
+                    last = loop.run();
                 }
-                writeMetrics(o.runDirectory().resolve("metrics.json"), mIoU);
+                Duration trainingTime = Duration.ofNanos(System.nanoTime() - start);
+                Map<String, Double> mIoU = new LinkedHashMap<>();
+                if (o.validate()) {
+                    for (String d : datasets) {
+                        SegmentationMetrics m = validate(trainer, env, converter, target, d, o, params, cropH, cropW,
+                                all, trainingTaxonomy.excludedIds().get(d));
+                        mIoU.put(d, m.mIoU());
+                        for (TrainingListener l : all) {
+                            l.onValidation(d, m.mIoU(), Map.of("mAcc", m.mAcc(), "allAcc", m.allAcc()));
+                        }
+                    }
+                    writeMetrics(o.runDirectory().resolve(METRICS_FILE), mIoU);
+                }
+                result = new Result(o.runDirectory(), trainer.iteration(), maxIters, mIoU,
+                        last.or(() -> Checkpoints.latest(o.runDirectory())), trainingTime);
             }
-            result = new Result(o.runDirectory(), trainer.iteration(), maxIters, mIoU,
-                    last.or(() -> Checkpoints.latest(o.runDirectory())), trainingTime);
+            return result;
+        } finally {
+            lock.close();
         }
-        return result;
+    }
+
+    /**
+     * The configuration checked again against the training schema (keys, types, value ranges), so that a caller that
+     * skipped {@link ConfigSchema#validate} gets the schema's message naming key, value and allowed range before
+     * anything is written, not an arithmetic error from deep inside the trainer. Validating a resolved configuration
+     * changes nothing.
+     */
+    private static MsegConfig checked(MsegConfig c, PluginEnvironment env) {
+        Set<String> strategyKeys = new LinkedHashSet<>();
+        env.strategies().values().forEach(s -> strategyKeys.addAll(s.configKeys()));
+        ConfigSchema schema = ConfigSchema.training().withExtraKeys(strategyKeys);
+        return schema.validate(c, new LinkedHashSet<>(env.datasets().names()));
     }
 
     /** {@code TRAIN.precision} (resolved from {@code opt_level} when unset), checked against what the engine runs. */
@@ -379,29 +433,77 @@ public final class TrainingRun {
         return out;
     }
 
-    private static Optional<Path> resumeFolder(Options o, MsegConfig c) {
+    /**
+     * The checkpoints to resume from, best first: the one named, or, for a run folder ({@code --resume RUN},
+     * {@code auto_resume}), all of its checkpoints newest first, so that a damaged newest one falls back to the
+     * newest that verifies. Empty when not resuming (or when {@code auto_resume}'s folder has no checkpoint yet).
+     */
+    private static List<Path> resumeCandidates(Options o, MsegConfig c) {
         if (o.resume().isPresent()) {
-            return Optional.of(checkpointOrLatest(o.resume().get()));
+            return checkpointOrRun(o.resume().get(), "--resume");
         }
         Optional<String> resume = c.getOptionalString("resume");
         if (resume.isPresent()) {
-            return Optional.of(checkpointOrLatest(Path.of(resume.get())));
+            return checkpointOrRun(Path.of(resume.get()), "TRAIN.resume in " + c.where("resume") + ":");
         }
         String auto = c.getString("auto_resume");
         if (!auto.equals("None")) {
-            return Checkpoints.latest(Path.of(auto));
+            return newestFirst(Path.of(auto));
         }
-        return Optional.empty();
+        return List.of();
     }
 
-    /** A checkpoint folder as given, or the newest checkpoint of a run folder. */
-    private static Path checkpointOrLatest(Path p) {
+    /** A checkpoint folder as given, or the checkpoints of a run folder, newest first. */
+    private static List<Path> checkpointOrRun(Path p, String option) {
         if (Files.isRegularFile(p.resolve(Checkpoints.METADATA_FILE))) {
-            return p;
+            return List.of(p);
         }
-        return Checkpoints.latest(p).orElseThrow(() -> new ConfigException("--resume " + p
-                + " is neither a checkpoint folder (with " + Checkpoints.METADATA_FILE + ") nor a run folder with"
-                + " checkpoints"));
+        List<Path> all = newestFirst(p);
+        if (all.isEmpty()) {
+            throw new ConfigException(option + " " + p + " is neither a checkpoint folder (with "
+                    + Checkpoints.METADATA_FILE + ") nor a run folder with checkpoints");
+        }
+        return all;
+    }
+
+    private static List<Path> newestFirst(Path runDir) {
+        List<Path> all = new ArrayList<>(Checkpoints.list(runDir));
+        java.util.Collections.reverse(all);
+        return all;
+    }
+
+    /**
+     * Restores the first candidate that verifies (metadata readable, files present, variables restorable) and
+     * returns it. A damaged one is skipped with a warning saying why; restoring the next overwrites every variable,
+     * so nothing of a half-restored checkpoint survives. Precision or weights-only mismatches are not damage: they
+     * fail at once.
+     *
+     * @throws TrainingException when no candidate verifies, naming each with its problem
+     */
+    private static Path restoreNewestGood(Trainer t, List<Path> candidates, Precision precision, MsegConfig c) {
+        List<String> skipped = new ArrayList<>();
+        CheckpointException last = null;
+        for (Path p : candidates) {
+            try {
+                checkSamePrecision(Checkpoints.read(p), p, precision, c);
+                Checkpoints.restore(p, t.session());
+                if (!skipped.isEmpty()) {
+                    LOG.warn("resuming from {}, the newest checkpoint that verifies; skipped: {}", p,
+                            String.join("; ", skipped));
+                }
+                return p;
+            } catch (CheckpointException e) {
+                LOG.warn("skipping damaged checkpoint {}: {}", p, e.getMessage());
+                skipped.add(p.getFileName() + " (" + e.getMessage() + ")");
+                last = e;
+            }
+        }
+        if (candidates.size() == 1) {
+            throw new TrainingException("cannot resume: " + last.getMessage(), last);
+        }
+        throw new TrainingException("cannot resume: none of the " + candidates.size() + " checkpoints of "
+                + candidates.get(0).getParent() + " verifies: " + String.join("; ", skipped) + ". Start afresh with"
+                + " --overwrite", last);
     }
 
     private static int splitSize(PluginEnvironment env, String dataset, String split, Optional<Path> lists) {
@@ -412,7 +514,7 @@ public final class TrainingRun {
     /** Center-crop validation of one dataset's val split, argmax in the training taxonomy. */
     private static SegmentationMetrics validate(Trainer trainer, PluginEnvironment env, TaxonomyConverter converter,
             LabelTarget target, String dataset, Options o, TransformParams params, int h, int w,
-            List<TrainingListener> listeners) {
+            List<TrainingListener> listeners, Set<Integer> excludedIds) {
         int count = splitSize(env, dataset, "val", o.listsFolder());
         IouAccumulator acc = new IouAccumulator(trainer.model().numClasses());
         try (MultiDatasetLoader val = MultiDatasetLoader.builder().environment(env).converter(converter)
@@ -440,7 +542,7 @@ public final class TrainingRun {
                 }
             }
         }
-        return acc.compute(target == LabelTarget.UNIVERSAL ? excludedIds(converter, dataset) : Set.of());
+        return acc.compute(target == LabelTarget.UNIVERSAL ? excludedIds : Set.of());
     }
 
     /**
@@ -475,32 +577,72 @@ public final class TrainingRun {
                         : " (e.g. " + report.missing().get(0) + ")", report.unexpected().size());
     }
 
-    /** Universal ids the dataset cannot produce, from its unrelabeled taxonomy when it is a relabeled one. */
-    private static Set<Integer> excludedIds(TaxonomyConverter converter, String dataset) {
-        String suffix = "-relabeled";
-        if (dataset.endsWith(suffix)) {
-            try {
-                return converter.excludedUniversalIds(dataset.substring(0, dataset.length() - suffix.length()));
-            } catch (RuntimeException e) {
-                // no unrelabeled counterpart registered: use the relabeled taxonomy itself
-            }
+    /**
+     * {@code {"mIoU": {"<dataset>": value, ...}}} on one line, as the file always looked, atomically. Every name and
+     * value goes through {@link Json#write} (names are escaped; an undefined, NaN mIoU is {@code null}).
+     */
+    private static void writeMetrics(Path file, Map<String, Double> mIoU) {
+        StringBuilder sb = new StringBuilder("{").append(Json.write("mIoU", false)).append(": {");
+        String separator = "";
+        for (Map.Entry<String, Double> e : mIoU.entrySet()) {
+            double v = e.getValue();
+            // six decimals, as the file always had: more would only be noise of the float32 model
+            Object value = Double.isFinite(v) ? (Object) (Math.round(v * 1e6) / 1e6) : null;
+            sb.append(separator).append(Json.write(e.getKey(), false)).append(": ").append(Json.write(value, false));
+            separator = ", ";
         }
-        return converter.excludedUniversalIds(dataset);
+        writeFile(file, sb.append("}}\n").toString());
     }
 
-    private static void writeMetrics(Path file, Map<String, Double> mIoU) {
-        StringBuilder sb = new StringBuilder("{\"mIoU\": {");
-        boolean first = true;
-        for (Map.Entry<String, Double> e : mIoU.entrySet()) {
-            sb.append(first ? "" : ", ").append('"').append(e.getKey()).append("\": ")
-                    .append(String.format(Locale.ROOT, "%.6f", e.getValue()));
-            first = false;
-        }
-        sb.append("}}\n");
+    /** Writes a run file atomically; a full disk or a read-only folder is a {@link TrainingException} naming it. */
+    private static void writeFile(Path file, String content) {
         try {
-            Files.writeString(file, sb.toString());
+            AtomicFiles.writeString(file, content);
+        } catch (MsegException e) {
+            throw new TrainingException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses to start a fresh run in a folder that already holds one (its {@code config.yaml} or checkpoints),
+     * which would silently replace that run's files; with {@code overwrite}, deletes what a run writes there first.
+     */
+    static void prepareRunFolder(Path dir, boolean resuming, boolean overwrite) {
+        List<String> found = new ArrayList<>();
+        if (Files.exists(dir.resolve(CONFIG_FILE))) {
+            found.add(CONFIG_FILE);
+        }
+        List<Path> checkpoints = Checkpoints.list(dir);
+        if (!checkpoints.isEmpty()) {
+            found.add(Checkpoints.CHECKPOINTS_FOLDER + "/ (" + checkpoints.size() + ", newest "
+                    + checkpoints.get(checkpoints.size() - 1).getFileName() + ")");
+        }
+        if (found.isEmpty() || resuming) {
+            return;
+        }
+        if (!overwrite) {
+            throw new ConfigException("run folder " + dir + " already holds a run (" + String.join(", ", found)
+                    + "); continue it with --resume " + dir + ", replace it with --overwrite, or train into another"
+                    + " folder with --out DIR");
+        }
+        LOG.warn("--overwrite: deleting the previous run's {} in {}", found, dir);
+        try {
+            for (String name : List.of(Checkpoints.CHECKPOINTS_FOLDER, TENSORBOARD_FOLDER, CONFIG_FILE, METRICS_FILE)) {
+                deleteRecursively(dir.resolve(name));
+            }
         } catch (IOException e) {
-            throw new TrainingException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new TrainingException("--overwrite: cannot delete the previous run in " + dir + ": " + e, e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

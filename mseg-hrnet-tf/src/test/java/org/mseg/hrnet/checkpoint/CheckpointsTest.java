@@ -297,4 +297,29 @@ class CheckpointsTest {
         assertTrue(e.getMessage().contains(file), "names " + file + ": " + e.getMessage());
         assertTrue(e.getMessage().contains(problem), "says " + problem + ": " + e.getMessage());
     }
+
+    @Test
+    void aFullDiskIsReportedAsSuchNamingTheCheckpointNotAsTensorFlowsOutOfMemory(@TempDir Path tmp) {
+        Path target = tmp.resolve("run/checkpoints/iter_6");
+        // what TensorFlow's SaveV2 reports on ENOSPC, with the session's OOM hint appended
+        RuntimeException tf = new org.tensorflow.exceptions.TFResourceExhaustedException(target
+                + "/variables_temp/part-00000-of-00001.data-00000-of-00001.tempstate123; No space left on device\n"
+                + "\t [[{{node save/SaveV2}}]]\nHint: If you want to see a list of allocated tensors when OOM happens,"
+                + " add report_tensor_allocations_upon_oom to RunOptions for current allocation info.");
+        IOException java = new IOException("No space left on device");
+        Path devFull = Path.of("/dev/full");
+        if (Files.isWritable(devFull)) {
+            java = assertThrows(IOException.class, () -> Files.write(devFull, new byte[1 << 16]));
+        }
+        for (Throwable cause : List.of(tf, java)) {
+            assertTrue(Checkpoints.isDiskFull(cause), cause.toString());
+            CheckpointException e = Checkpoints.diskFull(target, cause);
+            assertTrue(e.getMessage().contains("cannot write checkpoint " + target + ": the disk is full"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("--out DIR"), e.getMessage());
+            assertFalse(e.getMessage().contains("OOM") || e.getMessage().contains("allocat"), e.getMessage());
+        }
+        assertFalse(Checkpoints.isDiskFull(new org.tensorflow.exceptions.TFResourceExhaustedException(
+                "OOM when allocating tensor with shape[35,48,713,713]")), "a real OOM stays an OOM");
+    }
 }

@@ -1,6 +1,7 @@
 package org.mseg.hrnet.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,5 +130,34 @@ class TrainingLoopTest {
         assertEquals(1, ended.size());
         assertTrue(ended.get(0) instanceof TrainingException);
         assertEquals(List.of(Checkpoints.iterationDir(run, 2)), Checkpoints.list(run));
+    }
+
+    @Test
+    void nonFiniteLossRightAfterAResumeNamesTheCheckpointItResumedFrom(@TempDir Path tmp) {
+        Path run = tmp.resolve("run");
+        try (Trainer t = Toy.trainer(SIZE, SLICES, 0.05, 10, 5).build()) {
+            ToyBatches data = new ToyBatches(2, SIZE, Toy.CLASSES, SLICES, 0);
+            StepBatch b = data.next();
+            t.step(b);
+            checkpointer(run).save(t, b, null);
+        }
+        Path loaded = Checkpoints.latest(run).orElseThrow();
+        ToyBatches good = new ToyBatches(2, SIZE, Toy.CLASSES, SLICES, 1);
+        BatchSource poisoned = () -> {
+            StepBatch b = good.next();
+            float[] images = b.images().clone();
+            images[0] = Float.NaN;
+            return new StepBatch(b.index(), SIZE, SIZE, images, b.labels(), SLICES, b.sourceState());
+        };
+        try (Trainer t = Toy.trainer(SIZE, SLICES, 0.05, 10, 5).initializer(tr -> {
+            CheckpointMetadata meta = Checkpoints.restore(loaded, tr.session());
+            tr.resumeAt(((Number) meta.training().get("iteration")).longValue());
+        }).build()) {
+            TrainingException e = assertThrows(TrainingException.class, () -> new TrainingLoop(t, poisoned, 0,
+                    checkpointer(run), List.of()).resumedFrom(loaded).run());
+            assertTrue(e.getMessage().contains("Last good checkpoint: " + loaded + " (the checkpoint this run resumed"
+                    + " from)"), e.getMessage());
+            assertFalse(e.getMessage().contains("none written yet"), e.getMessage());
+        }
     }
 }
