@@ -2,10 +2,8 @@ package org.mseg.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +14,7 @@ import org.mseg.api.ConfigException;
 import org.mseg.api.DatasetException;
 import org.mseg.api.dataset.DatasetDefinition;
 import org.mseg.api.dataset.SplitDefinition;
+import org.mseg.api.io.AtomicFiles;
 import org.mseg.api.plugin.Registry;
 import org.mseg.api.taxonomy.TaxonomyDefinition;
 import org.mseg.datasets.DataRoot;
@@ -24,13 +23,13 @@ import org.mseg.datasets.SampleReader;
 import org.mseg.datasets.SplitEntry;
 import org.mseg.datasets.SplitList;
 import org.mseg.datasets.synth.SyntheticMseg;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code mseg-cli datasets list|synth|index|check}. */
 @Command(name = "datasets", mixinStandardHelpOptions = true, description = "MSeg's datasets on disk.",
@@ -219,11 +218,7 @@ final class DatasetsCommand {
             if (outFile == null) {
                 out().print(text);
             } else {
-                Path parent = outFile.toAbsolutePath().getParent();
-                Files.createDirectories(parent);
-                Path tmp = Files.createTempFile(parent, outFile.getFileName().toString(), ".tmp");
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, outFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.writeString(outFile, text); // umask-readable, atomic
                 out().printf("Wrote %d lines to %s (rule: %s)%n", result.lines().size(), outFile, result.rule());
             }
             out().flush();

@@ -1,18 +1,15 @@
 package org.mseg.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mseg.api.ConfigException;
-import org.mseg.api.MsegException;
+import org.mseg.api.io.AtomicFiles;
+import org.mseg.api.json.Json;
 import org.mseg.api.taxonomy.TaxonomyDefinition;
 import org.mseg.api.taxonomy.TaxonomyKind;
 import org.mseg.taxonomy.TaxonomyConverter;
@@ -23,7 +20,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import org.mseg.api.json.Json;
 
 /** {@code mseg-cli taxonomy list|show|map|export}. */
 @Command(name = "taxonomy", mixinStandardHelpOptions = true,
@@ -175,7 +171,7 @@ final class TaxonomyCommand {
                 out().print(json);
                 out().flush();
             } else {
-                writeAtomically(outFile, json);
+                AtomicFiles.writeString(outFile, json); // umask-readable, atomic
             }
             return MsegCommand.OK;
         }
@@ -254,19 +250,4 @@ final class TaxonomyCommand {
         }
         return String.join(", ", parts);
     }
-
-    /** Writes a file through a temporary sibling and an atomic rename, so a reader never sees half a file. */
-    static void writeAtomically(Path file, String text) {
-        try {
-            Path abs = file.toAbsolutePath();
-            Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new MsegException("Cannot write " + file + ": " + e.getMessage()
-                    + ". Check that the folder is writable.", e);
-        }
-    }
-
 }

@@ -85,6 +85,9 @@ class CliTest {
             assertEquals(List.of(file), files.toList(), "no temporary file left behind");
         }
         assertEquals(2, run("taxonomy", "export", "--format", "xml").code());
+        // the mode a plain write gets under this process's umask (rw-r--r-- under 022), not createTempFile's rw-------
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
     }
 
     @Test

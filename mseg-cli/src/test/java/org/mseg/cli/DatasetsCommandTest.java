@@ -189,6 +189,8 @@ class DatasetsCommandTest {
         assertEquals(0, sun.code(), sun.all());
         assertTrue(sun.out().contains("Wrote 2 lines to " + out), sun.out());
         assertEquals(sortedLines(lists().resolve("sunrgbd-37/list/val.txt")), Files.readAllLines(out));
+        assertEquals(Files.getPosixFilePermissions(Files.writeString(dir.resolve("plain.txt"), "x")),
+                Files.getPosixFilePermissions(out), "a written list has the mode of a plain write (the umask's)");
         // COCO ships no train list: the rule and folder are learned from the val list.
         Run coco = run("datasets", "index", "coco-panoptic-133", "--data-root", root.toString(), "--split", "train");
         assertEquals(0, coco.code(), coco.all());
