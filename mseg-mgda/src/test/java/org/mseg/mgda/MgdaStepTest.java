@@ -81,8 +81,9 @@ class MgdaStepTest {
             double[] independentScales = n.scales(expected, step.objectives());
             double[] independentAlpha = MinNormSolver.solve(
                     GradientNormalization.rescaleGram(expected, independentScales));
-            // the two Gram matrices differ by at most the bound of checkGram (≤ 1e-3 relative here); the min-norm point
-            // of three well-separated gradients moves by less than that
+            // kept at 1e-3: the two Gram matrices agree within checkGram's bound (γ_14399 ≈ 8.6e-4 of √(G_ii·G_jj));
+            // how far that moves α depends on the conditioning of the three gradients, which this test does not
+            // bound; the agreement seen is ~1e-8 on AVX-512, AVX2 and Eigen kernels alike
             assertArrayEquals(independentAlpha, step.alpha(), 1e-3);
             assertEquals(1.0, step.alpha()[0] + step.alpha()[1] + step.alpha()[2], 1e-9);
             double[] raw = GradientNormalization.rawGradientWeights(step.alpha(), step.scales());
