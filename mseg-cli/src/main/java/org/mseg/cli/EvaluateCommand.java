@@ -150,7 +150,7 @@ final class EvaluateCommand implements Callable<Integer> {
         String base = settings.baseTag();
 
         PrintWriter w = spec.commandLine().getOut();
-        if (!json) {
+        if (!json && Verbosity.of(spec).showsProgress()) {
             w.printf(Locale.ROOT, "evaluating %s (%s, %d classes, %s) at base %s, scales %s, %d×%d windows%n", ckpt,
                     meta.variant(), meta.numClasses(), meta.taxonomy(), base, settings.scales(),
                     settings.cropHeight(), settings.cropWidth());

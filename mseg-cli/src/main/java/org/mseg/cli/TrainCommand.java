@@ -1,6 +1,7 @@
 package org.mseg.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -20,6 +21,7 @@ import org.mseg.api.train.TrainingListener;
 import org.mseg.api.train.TrainingPlan;
 import org.mseg.datasets.DataRoot;
 import org.mseg.datasets.synth.SyntheticMseg;
+import org.mseg.hrnet.checkpoint.Checkpoints;
 import org.mseg.hrnet.engine.StepLines;
 import org.mseg.hrnet.engine.TrainingRun;
 import picocli.CommandLine.Command;
@@ -67,7 +69,7 @@ final class TrainCommand implements Callable<Integer> {
     Path lists;
 
     @Option(names = "--out", paramLabel = "RUN_DIR",
-            description = "Run folder (default: runs/<timestamp>-<strategy>).")
+            description = "Run folder (default: the run that --resume names, else runs/<timestamp>-<strategy>).")
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR",
@@ -99,6 +101,29 @@ final class TrainCommand implements Callable<Integer> {
             description = "Data loader worker threads (default: processors).")
     Integer loaderThreads;
 
+    /** {@code runs/<timestamp>-<strategy>}: where a new run goes when {@code --out} is not given. */
+    private Path newRunFolder() {
+        return Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + strategy);
+    }
+
+    /**
+     * The run folder that {@code --resume} continues when {@code --out} is not given: the folder itself when it holds
+     * a run, or {@code RUN} for a checkpoint {@code RUN/checkpoints/iter_N}. Empty for a checkpoint outside a run
+     * (an imported model), which starts a new run folder.
+     */
+    static Optional<Path> runFolderOf(Path resume) {
+        if (Files.exists(resume.resolve(TrainingRun.CONFIG_FILE)) || Files.isDirectory(resume.resolve(Checkpoints.CHECKPOINTS_FOLDER))) {
+            return Optional.of(resume);
+        }
+        Path parent = resume.toAbsolutePath().normalize().getParent();
+        if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals(Checkpoints.CHECKPOINTS_FOLDER)
+                && Files.exists(parent.getParent().resolve(TrainingRun.CONFIG_FILE))) {
+            return Optional.of(parent.getParent());
+        }
+        return Optional.empty();
+    }
+
     @Override
     public Integer call() {
         checkDevice(device);
@@ -125,8 +150,10 @@ final class TrainCommand implements Callable<Integer> {
                     ConfigOptions.datasetNames(env));
             if (usesOnlySyntheticData(cfg)) {
                 Path cache = syntheticCache();
-                w.println("demo: synthetic datasets in " + cache + " (generated on first use)");
-                w.flush();
+                if (Verbosity.of(spec).showsProgress()) {
+                    w.println("demo: synthetic datasets in " + cache + " (generated on first use)");
+                    w.flush();
+                }
                 SyntheticMseg.Summary s = SyntheticMseg.ensure(cache, SyntheticMseg.Options.defaults(), env);
                 root = dataRoot != null ? dataRoot : s.dataRoot();
                 listsFolder = Optional.of(lists != null ? lists : s.listsFolder());
@@ -143,8 +170,8 @@ final class TrainCommand implements Callable<Integer> {
             listsFolder = lists != null ? Optional.of(lists) : cfg.getOptionalString("lists").map(Path::of);
         }
         strategy = strategyFor(cfg, strategyOption);
-        Path runDir = out != null ? out : Path.of("runs", LocalDateTime.now()
-                .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + strategy);
+        Path runDir = out != null ? out : resume != null ? runFolderOf(resume).orElseGet(this::newRunFolder)
+                : newRunFolder();
         int threads = loaderThreads != null ? loaderThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
         TrainingRun.Options options = new TrainingRun.Options(cfg, strategy, runDir, root, listsFolder,
                 Optional.ofNullable(resume), Optional.ofNullable(pretrained),

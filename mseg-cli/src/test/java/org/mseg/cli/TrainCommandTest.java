@@ -54,6 +54,29 @@ class TrainCommandTest {
     }
 
     @Test
+    void resumeWithoutOutContinuesInTheRunFolderItNames(@TempDir Path tmp) throws IOException {
+        String before = System.getProperty("mseg.home");
+        System.setProperty("mseg.home", tmp.toString());
+        try {
+            Path run = tmp.resolve("run");
+            CliTest.Run first = CliTest.run("train", "--max-iters", "2", "--no-validate", "--out", run.toString());
+            assertEquals(0, first.code(), first.err() + first.out());
+            CliTest.Run again = CliTest.run("train", "--max-iters", "3", "--no-validate", "--quiet", "--resume",
+                    run.toString());
+            assertEquals(0, again.code(), again.err() + again.out());
+            assertTrue(Files.isDirectory(run.resolve("checkpoints/iter_3")), "the resumed run wrote into " + run);
+            assertFalse(again.out().contains("demo: synthetic datasets"), "--quiet: " + again.out());
+            CliTest.Run fromCheckpoint = CliTest.run("train", "--max-iters", "4", "--no-validate", "--resume",
+                    run.resolve("checkpoints/iter_3").toString());
+            assertEquals(0, fromCheckpoint.code(), fromCheckpoint.err() + fromCheckpoint.out());
+            assertTrue(Files.isDirectory(run.resolve("checkpoints/iter_4")), "RUN/checkpoints/iter_N continues RUN");
+            assertEquals(java.util.Optional.empty(), TrainCommand.runFolderOf(tmp), "a folder holding no run");
+        } finally {
+            restoreHome(before);
+        }
+    }
+
+    @Test
     void demoTrainsValidatesAndWritesTheRunFolder(@TempDir Path tmp) throws IOException {
         String before = System.getProperty("mseg.home");
         System.setProperty("mseg.home", tmp.toString());
