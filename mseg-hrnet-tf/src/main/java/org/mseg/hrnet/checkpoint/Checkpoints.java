@@ -526,7 +526,13 @@ public final class Checkpoints {
         }
     }
 
-    static void deleteRecursively(Path root) throws IOException {
+    /**
+     * Deletes a file or folder tree, links themselves rather than what they point to; a path that is already gone
+     * (also when something else deletes it meanwhile) is no error.
+     *
+     * @throws IOException if a file cannot be deleted
+     */
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

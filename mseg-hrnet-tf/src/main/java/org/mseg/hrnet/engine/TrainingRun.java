@@ -628,21 +628,10 @@ public final class TrainingRun {
         LOG.warn("--overwrite: deleting the previous run's {} in {}", found, dir);
         try {
             for (String name : List.of(Checkpoints.CHECKPOINTS_FOLDER, TENSORBOARD_FOLDER, CONFIG_FILE, METRICS_FILE)) {
-                deleteRecursively(dir.resolve(name));
+                Checkpoints.deleteRecursively(dir.resolve(name));
             }
         } catch (IOException e) {
             throw new TrainingException("--overwrite: cannot delete the previous run in " + dir + ": " + e, e);
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 
