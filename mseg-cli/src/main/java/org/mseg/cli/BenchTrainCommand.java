@@ -22,6 +22,7 @@ import org.mseg.datasets.synth.SyntheticMseg;
 import org.mseg.datasets.transform.TransformParams;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetSpec;
+import org.mseg.hrnet.LowPrecisionKernels;
 import org.mseg.hrnet.engine.DatasetSlice;
 import org.mseg.hrnet.engine.HrnetGraphModel;
 import org.mseg.hrnet.engine.LoaderBatchSource;
@@ -110,6 +111,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         for (String name : precisions) {
             Precision p = Precision.fromConfigName(name.trim());
             Hrnet.computeType(p);
+            LowPrecisionKernels.require(p, "--precision"); // before any data or graph: the fix, not a native error
             measured.add(p);
         }
         HrnetSpec hrnet = HrnetSpec.named(variant != null ? variant : "w" + width);

@@ -82,8 +82,18 @@ final class TestPlugins {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "--module", "org.mseg.cli/org.mseg.cli.Main"));
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        // the native jars (TensorFlow's, OpenCV's) are on the class path, and JavaCPP's cache is the build's, as in
+        // this test JVM (surefire's argLine)
+        String classPath = System.getProperty("java.class.path", "");
+        if (!classPath.isEmpty() && !classPath.equals(modulePath)) {
+            command.addAll(List.of("--class-path", classPath));
+        }
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (cache != null) {
+            command.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
+        }
+        command.addAll(List.of("--module", "org.mseg.cli/org.mseg.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().remove(PluginOptions.PATH_VARIABLE);

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.mseg.api.TrainingException;
 import org.mseg.api.config.Precision;
+import org.mseg.hrnet.LowPrecisionKernels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
@@ -88,6 +89,7 @@ public final class Trainer implements AutoCloseable {
         this.cropWidth = b.cropWidth;
         this.schedule = Objects.requireNonNull(b.schedule, "schedule");
         this.precision = b.precision;
+        LowPrecisionKernels.require(precision, "Trainer.Builder.precision"); // before any graph is built
         int rows = slices.stream().mapToInt(DatasetSlice::count).sum();
         Graph g = new Graph();
         try {

@@ -43,6 +43,7 @@ import org.mseg.datasets.metrics.IouAccumulator;
 import org.mseg.datasets.metrics.SegmentationMetrics;
 import org.mseg.datasets.transform.TransformParams;
 import org.mseg.hrnet.Hrnet;
+import org.mseg.hrnet.LowPrecisionKernels;
 import org.mseg.hrnet.LoadReport;
 import org.mseg.hrnet.HrnetSpec;
 import org.mseg.hrnet.StateDictLoader;
@@ -407,6 +408,7 @@ public final class TrainingRun {
                 throw new ConfigException(e.getMessage() + " (from " + c.where("precision") + ")", e);
             }
         }
+        LowPrecisionKernels.require(precision, "TRAIN.precision in " + c.where("precision"));
         return precision;
     }
 

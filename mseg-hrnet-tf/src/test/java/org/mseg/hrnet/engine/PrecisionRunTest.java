@@ -49,11 +49,12 @@ class PrecisionRunTest {
         assertTrue(meta.extraVariables().containsAll(List.of(DynamicLossScale.SCALE, DynamicLossScale.GOOD_STEPS,
                 DynamicLossScale.SKIPPED_STEPS)), meta.extraVariables().toString());
 
-        MsegConfig bf16 = ConfigSchema.training().validate(raw.with("precision", "bf16"),
+        // fp32, not bf16: every CPU runs it (bf16 needs AVX-512 kernels), and any other precision must be refused
+        MsegConfig fp32 = ConfigSchema.training().validate(raw.with("precision", "fp32"),
                 new HashSet<>(env.datasets().names()));
-        ConfigException e = assertThrows(ConfigException.class, () -> TrainingRun.run(options(bf16,
+        ConfigException e = assertThrows(ConfigException.class, () -> TrainingRun.run(options(fp32,
                 tmp.resolve("again"), data, Optional.of(run)), env, List.of()));
-        assertTrue(e.getMessage().contains("trained with TRAIN.precision fp16, this run has bf16")
+        assertTrue(e.getMessage().contains("trained with TRAIN.precision fp16, this run has fp32")
                 && e.getMessage().contains("--set precision=fp16"), e.getMessage());
     }
 
