@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in tools/ or in the upstream checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import upstream_compat  # noqa: E402  (the tools folder is not a package)
 
