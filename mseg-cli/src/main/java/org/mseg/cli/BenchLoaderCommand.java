@@ -225,7 +225,7 @@ final class BenchLoaderCommand implements Callable<Integer> {
         t.print(out);
         if (reference != null) {
             out.printf(Locale.ROOT, "Loader on 1 thread vs the reference (whole-image transforms, fresh Mats): %.2fx"
-                    + " (MSeg's Python + cv2 chain: 7.3 crops/s on one thread of this kind of machine)%n",
+                    + " (MSeg's Python + cv2 chain on this machine: tools/bench_vs_upstream.sh --only loader)%n",
                     baseline.cropsPerSecond() / reference.cropsPerSecond());
         }
         out.printf(Locale.ROOT, "Peak RSS: %.0f MB; load average at the end: %s (CROPS/CPU-S is the cost of a crop"

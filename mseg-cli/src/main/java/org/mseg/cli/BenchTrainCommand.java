@@ -46,7 +46,8 @@ import org.mseg.api.json.Json;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Training-step time of HRNet: fixed batch vs. the real loader feeding it (median s/step).",
-                "Anchor: PyTorch HRNet-W48, 194 classes, batch 2 at 257x257 took 29.7 s/step on a 2-core CPU."})
+                "MSeg's PyTorch step on the same machine, interleaved with this command:"
+                        + " tools/bench_vs_upstream.sh --only train."})
 final class BenchTrainCommand implements Callable<Integer> {
     private static final String DATASET = "cityscapes-19-relabeled";
 
