@@ -19,8 +19,8 @@ import org.tensorflow.types.TFloat32;
  * Whether this process's TensorFlow can run a low-precision training step on its CPU. oneDNN has bfloat16
  * convolutions and batch norms only on CPUs with AVX-512 (BF16, or emulated on AVX-512 BW); on an AVX2-only CPU
  * TensorFlow fails the first step with "could not create a primitive descriptor for a batch normalization forward
- * propagation primitive". A probe of the two ops HRNet uses finds that out in milliseconds, before a run writes
- * anything, so the user gets the fix instead of the native error.
+ * propagation primitive". A probe of that batch norm finds it out in milliseconds, before a run writes anything, so
+ * the user gets the fix instead of the native error.
  *
  * <p>The answer is a property of the process (CPU and native library, and {@code ONEDNN_MAX_CPU_ISA}), so the probe
  * runs once per process.
