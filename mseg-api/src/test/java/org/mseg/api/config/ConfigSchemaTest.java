@@ -54,8 +54,9 @@ class ConfigSchemaTest {
         }
     }
 
+    /** The copies of upstream's files; {@code demo} is this port's own and has no reference to match. */
     static List<String> allBundled() {
-        return BundledConfigs.names();
+        return BundledConfigs.names().stream().filter(n -> !n.equals("demo")).toList();
     }
 
     @ParameterizedTest
