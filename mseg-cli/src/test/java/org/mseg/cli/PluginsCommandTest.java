@@ -123,7 +123,8 @@ class PluginsCommandTest {
                 + "  public String description() { return \"orchard datasets\"; }\n"
                 + "  public List<DatasetDefinition> datasets() {\n"
                 + "    return List.of(new DatasetDefinition(\"orchard-3\", \"orchard-fruit\", \"Orchard\",\n"
-                + "        List.of(new SplitDefinition(\"train\", true, Optional.empty())), LabelEncoding.GRAY8,\n"
+                + "        List.of(new SplitDefinition(\"train\", true, Optional.empty()),\n"
+                + "            new SplitDefinition(\"val\", true, Optional.empty())), LabelEncoding.GRAY8,\n"
                 + "        \"Orchard rows, 3 classes\"));\n"
                 + "  }\n"
                 + "}\n";
@@ -173,6 +174,67 @@ class PluginsCommandTest {
         TestPlugins.Exit without = TestPlugins.cli(Map.of(), 120, "taxonomy", "show", "orchard-fruit");
         assertEquals(MsegCommand.USAGE, without.code(), without.output());
         assertTrue(without.output().contains("MSEG_PLUGIN_PATH"), without.output());
+    }
+
+    @Test
+    void aPluginWhoseTaxonomyHasItsOwnNameTrainsFromAConfigWritesMetricsAndEvaluates(@TempDir Path work)
+            throws Exception {
+        Path plugins = Files.createDirectories(work.resolve("plugins"));
+        Files.copy(orchardPluginJar(work), plugins.resolve("orchard.jar"));
+        Path folder = Files.createDirectories(work.resolve("data/Orchard"));
+        Path lists = Files.createDirectories(work.resolve("lists/orchard-3/list"));
+        StringBuilder train = new StringBuilder();
+        StringBuilder val = new StringBuilder();
+        for (int i = 0; i < 6; i++) { // sky above grass (orchard-fruit ids 0 and 1), a person (2) moving along
+            try (org.bytedeco.opencv.opencv_core.Mat image = new org.bytedeco.opencv.opencv_core.Mat(48, 64,
+                    org.bytedeco.opencv.global.opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(40,
+                            160, 40, 0));
+                    org.bytedeco.opencv.opencv_core.Mat label = new org.bytedeco.opencv.opencv_core.Mat(48, 64,
+                            org.bytedeco.opencv.global.opencv_core.CV_8UC1,
+                            new org.bytedeco.opencv.opencv_core.Scalar(1))) {
+                fill(image, label, 0, 0, 64, 20, new double[] {230, 180, 120}, 0);
+                fill(image, label, 8 * i, 24, 12, 20, new double[] {60, 60, 200}, 2);
+                assertTrue(org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(
+                        folder.resolve("img_" + i + ".jpg").toString(), image));
+                assertTrue(org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(
+                        folder.resolve("lab_" + i + ".png").toString(), label));
+            }
+            (i < 4 ? train : val).append("img_").append(i).append(".jpg lab_").append(i).append(".png\n");
+        }
+        Files.writeString(lists.resolve("train.txt"), train);
+        Files.writeString(lists.resolve("val.txt"), val);
+        Path config = work.resolve("orchard.yaml"); // as 'config print demo' suggests: DATA.dataset names the plugin's
+        Files.writeString(config, String.join("\n", "DATA:", "  dataset: [orchard-3]", "  universal: True",
+                "TRAIN:", "  arch: hrnet", "  variant: tiny", "  train_h: 33", "  train_w: 33", "  short_size: 48",
+                "  num_examples: 8", "  train_gpu: [0]", "  batch_size: 2", "  base_lr: 0.01", "  save_freq: 1",
+                "  tensorboard: False", ""));
+        Path run = work.resolve("run");
+        CliTest.Run trained = CliTest.run("train", "--plugin-dir", plugins.toString(), "--config", config.toString(),
+                "--data-root", work.resolve("data").toString(), "--lists", work.resolve("lists").toString(),
+                "--max-iters", "2", "--out", run.toString());
+        assertEquals(0, trained.code(), trained.out() + trained.err());
+        String metrics = Files.readString(run.resolve("metrics.json"));
+        assertTrue(metrics.contains("\"orchard-3\""), "validated in orchard-fruit's classes: " + metrics);
+
+        CliTest.Run evaluated = CliTest.run("evaluate", "--checkpoint", run.toString(), "--dataset", "orchard-3",
+                "--plugin-dir", plugins.toString(), "--data-root", work.resolve("data").toString(), "--lists",
+                work.resolve("lists").toString(), "--base-size", "native", "--crop", "33", "--out",
+                work.resolve("eval").toString());
+        assertEquals(0, evaluated.code(), evaluated.out() + evaluated.err());
+        assertTrue(evaluated.out().contains("orchard-3"), evaluated.out());
+    }
+
+    /** Paints a rectangle of {@code image} in a BGR colour and the same rectangle of {@code label} with a class id. */
+    private static void fill(org.bytedeco.opencv.opencv_core.Mat image, org.bytedeco.opencv.opencv_core.Mat label,
+            int x, int y, int w, int h, double[] bgr, int id) {
+        org.bytedeco.opencv.opencv_core.Rect r = new org.bytedeco.opencv.opencv_core.Rect(x, y, w, h);
+        try (org.bytedeco.opencv.opencv_core.Mat a = image.apply(r); org.bytedeco.opencv.opencv_core.Mat b =
+                label.apply(r)) {
+            a.put(new org.bytedeco.opencv.opencv_core.Scalar(bgr[0], bgr[1], bgr[2], 0));
+            b.put(new org.bytedeco.opencv.opencv_core.Scalar(id));
+        } finally {
+            r.close();
+        }
     }
 
     @Test

@@ -151,8 +151,8 @@ public final class Trainer implements AutoCloseable {
         if (precision == Precision.FP16) {
             LOG.warn("TRAIN.precision fp16: TensorFlow runs float16 convolutions on reference kernels on CPU;"
                     + " 'mseg-cli bench train --precision fp32,fp16' measured {} on a 2-core CPU. fp16 is meant for"
-                    + " GPUs; on CPU use precision: bf16 (mixed precision without loss scaling, 3x faster than fp32"
-                    + " for HRNet-W48 there)",
+                    + " GPUs; on CPU use precision: bf16 (mixed precision without loss scaling, 1.6-1.8x as fast as"
+                    + " fp32 for HRNet-W48 on quiet AVX-512 CPUs; it needs AVX-512)",
                     FP16_CPU_SLOWDOWN);
         }
     }
