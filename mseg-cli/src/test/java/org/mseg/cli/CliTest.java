@@ -136,4 +136,28 @@ class CliTest {
         assertTrue(r.out().lines().anyMatch(l -> l.matches("bdd\\s+bdd\\s+19\\s+\\S+\\s+BDD/bdd100k\\s+no")), r.out());
         assertEquals(22, r.out().lines().count(), "header and 21 datasets");
     }
+
+    /** A test body that may throw. */
+    @FunctionalInterface
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code body} with the system property {@code mseg.home} (where the demo caches its synthetic data and the
+     * default plugin folder lies) set to {@code home}, and restores the previous value afterwards.
+     */
+    static void withHome(Path home, Body body) throws Exception {
+        String before = System.getProperty("mseg.home");
+        System.setProperty("mseg.home", home.toString());
+        try {
+            body.run();
+        } finally {
+            if (before == null) {
+                System.clearProperty("mseg.home");
+            } else {
+                System.setProperty("mseg.home", before);
+            }
+        }
+    }
 }

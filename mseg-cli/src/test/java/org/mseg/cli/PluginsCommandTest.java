@@ -244,22 +244,14 @@ class PluginsCommandTest {
         Path root = Files.createDirectories(work.resolve("data"));
         Path lists = Files.createDirectories(work.resolve("lists/orchard-3/list"));
         Files.writeString(lists.resolve("train.txt"), "Orchard/a.jpg Orchard/a.png\n");
-        String before = System.getProperty("mseg.home");
-        System.setProperty("mseg.home", work.toString());
-        try {
+        CliTest.withHome(work, () -> {
             CliTest.Run r = CliTest.run("train", "--plugin-dir", plugins.toString(), "--set", "dataset=orchard-3",
                     "--data-root", root.toString(), "--lists", work.resolve("lists").toString(), "--max-iters", "1",
                     "--no-validate", "--out", work.resolve("run").toString());
             assertNotEquals(0, r.code(), r.out() + r.err());
             assertTrue(!r.out().contains("demo: synthetic datasets"), r.out());
             assertTrue(!Files.exists(work.resolve(".cache")), "no synthetic data generated for a plugin's dataset");
-        } finally {
-            if (before == null) {
-                System.clearProperty("mseg.home");
-            } else {
-                System.setProperty("mseg.home", before);
-            }
-        }
+        });
     }
 
     @Test

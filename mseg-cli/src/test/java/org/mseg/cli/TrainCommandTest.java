@@ -32,10 +32,8 @@ class TrainCommandTest {
     }
 
     @Test
-    void resumeContinuesFromTheNewestCheckpointOfARun(@TempDir Path tmp) {
-        String before = System.getProperty("mseg.home");
-        System.setProperty("mseg.home", tmp.toString());
-        try {
+    void resumeContinuesFromTheNewestCheckpointOfARun(@TempDir Path tmp) throws Exception {
+        CliTest.withHome(tmp, () -> {
             Path run = tmp.resolve("run");
             CliTest.Run first = CliTest.run("train", "--max-iters", "2", "--no-validate", "--out", run.toString());
             assertEquals(0, first.code(), first.err() + first.out());
@@ -49,16 +47,12 @@ class TrainCommandTest {
                     "--resume", run.toString(), "--out", tmp.resolve("x").toString());
             assertEquals(2, bf16.code(), bf16.err());
             assertTrue(bf16.err().contains("trained with TRAIN.precision fp32"), bf16.err());
-        } finally {
-            restoreHome(before);
-        }
+        });
     }
 
     @Test
-    void resumeWithoutOutContinuesInTheRunFolderItNames(@TempDir Path tmp) throws IOException {
-        String before = System.getProperty("mseg.home");
-        System.setProperty("mseg.home", tmp.toString());
-        try {
+    void resumeWithoutOutContinuesInTheRunFolderItNames(@TempDir Path tmp) throws Exception {
+        CliTest.withHome(tmp, () -> {
             Path run = tmp.resolve("run");
             CliTest.Run first = CliTest.run("train", "--max-iters", "2", "--no-validate", "--out", run.toString());
             assertEquals(0, first.code(), first.err() + first.out());
@@ -72,16 +66,12 @@ class TrainCommandTest {
             assertEquals(0, fromCheckpoint.code(), fromCheckpoint.err() + fromCheckpoint.out());
             assertTrue(Files.isDirectory(run.resolve("checkpoints/iter_4")), "RUN/checkpoints/iter_N continues RUN");
             assertEquals(java.util.Optional.empty(), TrainCommand.runFolderOf(tmp), "a folder holding no run");
-        } finally {
-            restoreHome(before);
-        }
+        });
     }
 
     @Test
-    void demoTrainsValidatesAndWritesTheRunFolder(@TempDir Path tmp) throws IOException {
-        String before = System.getProperty("mseg.home");
-        System.setProperty("mseg.home", tmp.toString());
-        try {
+    void demoTrainsValidatesAndWritesTheRunFolder(@TempDir Path tmp) throws Exception {
+        CliTest.withHome(tmp, () -> {
             Path run = tmp.resolve("run");
             CliTest.Run r = CliTest.run("train", "--max-iters", "3", "--set", "print_freq=1", "--out", run.toString());
             assertEquals(0, r.code(), r.err() + r.out());
@@ -96,16 +86,12 @@ class TrainCommandTest {
             try (var files = Files.list(run.resolve("tensorboard"))) {
                 assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents")));
             }
-        } finally {
-            restoreHome(before);
-        }
+        });
     }
 
     @Test
-    void anOutOfRangeLearningRateIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) {
-        String before = System.getProperty("mseg.home");
-        System.setProperty("mseg.home", tmp.toString());
-        try {
+    void anOutOfRangeLearningRateIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws Exception {
+        CliTest.withHome(tmp, () -> {
             Path run = tmp.resolve("run");
             for (String lr : new String[] {"-0.01", ".nan", ".inf"}) {
                 CliTest.Run r = CliTest.run("train", "--max-iters", "1", "--set", "base_lr=" + lr, "--out",
@@ -116,16 +102,12 @@ class TrainCommandTest {
                 assertFalse(r.err().contains("unexpected failure"), r.err());
                 assertFalse(Files.exists(run), "nothing written for base_lr=" + lr);
             }
-        } finally {
-            restoreHome(before);
-        }
+        });
     }
 
     @Test
-    void aFinishedRunsFolderIsRefusedUnlessResumingOrOverwriting(@TempDir Path tmp) throws IOException {
-        String before = System.getProperty("mseg.home");
-        System.setProperty("mseg.home", tmp.toString());
-        try {
+    void aFinishedRunsFolderIsRefusedUnlessResumingOrOverwriting(@TempDir Path tmp) throws Exception {
+        CliTest.withHome(tmp, () -> {
             Path run = tmp.resolve("run");
             CliTest.Run first = CliTest.run("train", "--max-iters", "1", "--no-validate", "--out", run.toString());
             assertEquals(0, first.code(), first.err() + first.out());
@@ -147,17 +129,7 @@ class TrainCommandTest {
             assertEquals(0, overwrite.code(), overwrite.err() + overwrite.out());
             assertTrue(Files.readString(run.resolve("config.yaml")).contains("base_lr: 0.02"));
             assertFalse(Files.exists(run.resolve("checkpoints/iter_1")), "the old run's checkpoints are gone");
-        } finally {
-            restoreHome(before);
-        }
-    }
-
-    private static void restoreHome(String before) {
-        if (before == null) {
-            System.clearProperty("mseg.home");
-        } else {
-            System.setProperty("mseg.home", before);
-        }
+        });
     }
 
     @Test
