@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -152,6 +155,9 @@ final class InferCommand implements Callable<Integer> {
         List<Failure> failures = new ArrayList<>();
         collect(images, videos, failures);
         int inputCount = images.size() + videos.size() + failures.size();
+        List<Path> inputs = new ArrayList<>(images);
+        inputs.addAll(videos);
+        List<String> stems = outputStems(inputs); // images first, then videos, as in 'inputs'
 
         PrintWriter w = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -166,12 +172,13 @@ final class InferCommand implements Callable<Integer> {
             w.flush();
             long t0 = System.nanoTime();
             int done = 0;
-            for (Path image : images) {
+            for (int i = 0; i < images.size(); i++) {
+                Path image = images.get(i);
                 long s0 = System.nanoTime();
                 // The header is checked before decoding: a huge or truncated file is a listed failure, not an OOM.
                 try (Mat bgr = ImageFiles.read(image, "image", IMREAD_COLOR, maxImagePixels)) {
                     Prediction p = segmenter.predict(bgr, allowed);
-                    String stem = stem(image);
+                    String stem = stems.get(i);
                     writeOutputs(stem, bgr, p, names, palette);
                     w.printf(Locale.ROOT, "%s -> %s_*.png (%.2f s; %s)%n", image, out.resolve(stem).toAbsolutePath(),
                             (System.nanoTime() - s0) / 1e9, topClasses(p, names));
@@ -187,9 +194,10 @@ final class InferCommand implements Callable<Integer> {
                 double sec = (System.nanoTime() - t0) / 1e9;
                 w.printf(Locale.ROOT, "%d images in %.1f s: %.2f images/s%n", done, sec, done / sec);
             }
-            for (Path video : videos) {
+            for (int i = 0; i < videos.size(); i++) {
+                Path video = videos.get(i);
                 try {
-                    video(video, segmenter, names, palette, allowed, w);
+                    video(video, stems.get(images.size() + i), segmenter, names, palette, allowed, w);
                 } catch (MsegException e) {
                     failures.add(new Failure(video, e.getMessage()));
                     err.println("FAILED " + video + ": " + e.getMessage());
@@ -309,7 +317,7 @@ final class InferCommand implements Callable<Integer> {
         }
     }
 
-    private void video(Path video, Segmenter segmenter, List<String> names, Palette palette, boolean[] allowed,
+    private void video(Path video, String stem, Segmenter segmenter, List<String> names, Palette palette, boolean[] allowed,
             PrintWriter w) {
         try (FfmpegVideoReader reader = FfmpegVideoReader.open(video)) {
             double fps = reader.fps();
@@ -317,14 +325,14 @@ final class InferCommand implements Callable<Integer> {
                 fps = 30;
             }
             long total = reader.frameCount();
-            Path target = out.resolve(stem(video) + "_overlay.mp4").toAbsolutePath();
-            Path tmp = out.resolve("." + stem(video) + "_overlay.tmp.mp4").toAbsolutePath();
+            Path target = out.resolve(stem + "_overlay.mp4").toAbsolutePath();
+            Path tmp = out.resolve("." + stem + "_overlay.tmp.mp4").toAbsolutePath();
             FfmpegVideoWriter writer = null;
             long frames = 0;
             long t0 = System.nanoTime();
             ConsoleProgress.Mode progress = ConsoleProgress.mode(spec);
             ProgressBar bar = progress == ConsoleProgress.Mode.BAR && total > 0
-                    ? ConsoleProgress.startBar(stem(video), total, 500) : null;
+                    ? ConsoleProgress.startBar(stem, total, 500) : null;
             try (Mat frame = new Mat()) {
                 while (reader.read(frame)) {
                     Prediction p = segmenter.predict(frame, allowed);
@@ -405,6 +413,27 @@ final class InferCommand implements Callable<Integer> {
                     100.0 * counts[ids.get(i)] / p.labels().length));
         }
         return String.join(", ", parts);
+    }
+
+    /**
+     * The output name of each input, in order: its stem ({@code street} for {@code street.jpg}), or, where inputs share
+     * a stem ({@code a.jpg} and {@code a.png}, or {@code a.jpg} in two folders), its file name with the extension,
+     * then {@code -2}, {@code -3}, ... so that no input's outputs overwrite another's.
+     */
+    static List<String> outputStems(List<Path> inputs) {
+        Map<String, Integer> perStem = new HashMap<>();
+        inputs.forEach(p -> perStem.merge(stem(p), 1, Integer::sum));
+        Set<String> used = new HashSet<>();
+        List<String> stems = new ArrayList<>();
+        for (Path p : inputs) {
+            String base = perStem.get(stem(p)) > 1 ? p.getFileName().toString() : stem(p);
+            String name = base;
+            for (int n = 2; !used.add(name); n++) {
+                name = base + "-" + n;
+            }
+            stems.add(name);
+        }
+        return stems;
     }
 
     static String stem(Path p) {

@@ -116,6 +116,24 @@ class InferCommandTest {
     }
 
     @Test
+    void inputsSharingAStemWriteToOutputsOfTheirOwn() throws Exception {
+        Path png = image("same.png", 30, 40);
+        Path jpg = image("same.jpg", 30, 40);
+        Path other = Files.createDirectories(dir.resolve("other")).resolve("same.png");
+        Files.copy(png, other);
+        Path out = dir.resolve("same-stems");
+        Run r = CliTest.run("infer", "--checkpoint", trained.toString(), "--base-size", "native", "--out",
+                out.toString(), png.toString(), jpg.toString(), other.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        for (String stem : List.of("same.png", "same.jpg", "same.png-2")) {
+            assertTrue(Files.isRegularFile(out.resolve(stem + "_gray.png")), stem + ": " + r.out());
+        }
+        assertFalse(Files.exists(out.resolve("same_gray.png")), "no input's outputs overwrite another's");
+        assertEquals(List.of("street", "a.jpg", "a.png", "a.png-2"), InferCommand.outputStems(List.of(
+                Path.of("street.jpg"), Path.of("a.jpg"), Path.of("x/a.png"), Path.of("y/a.png"))));
+    }
+
+    @Test
     void outNamingAnExistingFileSaysItMustBeAFolder() throws Exception {
         Path file = dir.resolve("not-a-folder.txt");
         Files.writeString(file, "x");
