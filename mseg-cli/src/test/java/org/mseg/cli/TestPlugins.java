@@ -3,17 +3,14 @@ package org.mseg.cli;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import org.mseg.api.testkit.PluginJarBuilder;
 
 /** Real plugin jars compiled during a test, and the CLI run in a fresh JVM the way the launcher runs it. */
 final class TestPlugins {
@@ -24,50 +21,9 @@ final class TestPlugins {
     record Exit(int code, String output) {
     }
 
-    static Path locationOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Compiles modular plugin sources (path → text) against mseg-api and writes them, plus resources, as a jar. */
     static Path jar(Path work, String name, Map<String, String> sources, Map<String, String> resources) {
-        try {
-            Path src = Files.createDirectories(work.resolve(name + "-src"));
-            Path classes = Files.createDirectories(work.resolve(name + "-classes"));
-            List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "--release", "17", "-proc:none",
-                    "--module-path", locationOf(org.mseg.api.Provider.class).toString()));
-            for (Map.Entry<String, String> e : sources.entrySet()) {
-                Path f = src.resolve(e.getKey());
-                Files.createDirectories(f.getParent());
-                Files.writeString(f, e.getValue());
-                args.add(f.toString());
-            }
-            int rc = java.util.spi.ToolProvider.findFirst("javac").orElseThrow()
-                    .run(System.out, System.err, args.toArray(String[]::new));
-            if (rc != 0) {
-                throw new IllegalStateException("test plugin did not compile: " + args);
-            }
-            Path jar = work.resolve(name + ".jar");
-            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-                    Stream<Path> files = Files.walk(classes)) {
-                for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-                    out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
-                    out.write(Files.readAllBytes(p));
-                    out.closeEntry();
-                }
-                for (Map.Entry<String, String> e : resources.entrySet()) {
-                    out.putNextEntry(new JarEntry(e.getKey()));
-                    out.write(e.getValue().getBytes(StandardCharsets.UTF_8));
-                    out.closeEntry();
-                }
-            }
-            return jar;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PluginJarBuilder.build(work, name, sources, resources, true);
     }
 
     /**

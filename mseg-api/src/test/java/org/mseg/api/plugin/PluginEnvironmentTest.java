@@ -14,19 +14,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.PluginException;
 import org.mseg.api.model.ModelProvider;
+import org.mseg.api.testkit.PluginJarBuilder;
 
 /** Discovery of providers from real jars: class path only, module-info only, plugin folders, duplicates. */
 class PluginEnvironmentTest {
 
     private static Path classPathOnlyJar(Path work, String jarName, String pkg, String name) {
-        return PluginJars.build(work, jarName,
+        return PluginJarBuilder.build(work, jarName,
                 Map.of(pkg.replace('.', '/') + "/CpModel.java", PluginJars.modelProvider(pkg, "CpModel", name)),
                 Map.of("META-INF/services/org.mseg.api.model.ModelProvider", pkg + ".CpModel\n"), false);
     }
 
     private static Path moduleInfoOnlyJar(Path work, String jarName, String module, String name) {
         String pkg = module;
-        return PluginJars.build(work, jarName, Map.of(
+        return PluginJarBuilder.build(work, jarName, Map.of(
                 "module-info.java", "module " + module + " { requires org.mseg.api;"
                         + " provides org.mseg.api.model.ModelProvider with " + pkg + ".ModModel; }",
                 pkg.replace('.', '/') + "/ModModel.java", PluginJars.modelProvider(pkg, "ModModel", name)),
