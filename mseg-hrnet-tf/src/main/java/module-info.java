@@ -1,16 +1,11 @@
-/** HRNetV2 on TensorFlow Java, PyTorch checkpoint import, and the training engine. */
+/**
+ * The {@code hrnet} model provider: HRNetV2 (variants w48, w32, w18, tiny) built into the engine's TensorFlow graph,
+ * and the rules that map PyTorch state-dict keys onto its variables.
+ */
 module org.mseg.hrnet {
-    requires transitive org.mseg.api;
-    requires org.mseg.taxonomy;
-    requires transitive org.mseg.datasets;
+    requires transitive org.mseg.engine;
     requires org.slf4j;
-    requires transitive tensorflow;
-    requires tensorflow.framework;
     exports org.mseg.hrnet;
-    exports org.mseg.hrnet.io;
-    exports org.mseg.hrnet.checkpoint;
-    exports org.mseg.hrnet.engine;
-    exports org.mseg.hrnet.inference;
+    exports org.mseg.hrnet.provider;
     provides org.mseg.api.model.ModelProvider with org.mseg.hrnet.provider.HrnetModelProvider;
-    provides org.mseg.api.train.TrainingStrategyProvider with org.mseg.hrnet.engine.StandardStrategyProvider;
 }

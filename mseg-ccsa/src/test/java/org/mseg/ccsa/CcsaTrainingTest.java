@@ -12,11 +12,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetSpec;
-import org.mseg.hrnet.engine.DatasetSlice;
-import org.mseg.hrnet.engine.HrnetGraphModel;
-import org.mseg.hrnet.engine.PolyLrSchedule;
-import org.mseg.hrnet.engine.StepBatch;
-import org.mseg.hrnet.engine.Trainer;
+import org.mseg.engine.DatasetSlice;
+import org.mseg.hrnet.HrnetGraphModel;
+import org.mseg.engine.PolyLrSchedule;
+import org.mseg.engine.StepBatch;
+import org.mseg.engine.Trainer;
 
 /**
  * A tiny HRNet trained by the engine with {@code --strategy ccsa} on two toy "domains" that differ by a colour cast:

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import org.mseg.api.ConfigException;
 import java.util.Map;
 import org.mseg.api.plugin.PluginEnvironment;
-import org.mseg.hrnet.checkpoint.CheckpointMetadata;
-import org.mseg.hrnet.checkpoint.Checkpoints;
-import org.mseg.hrnet.engine.TrainingRun;
-import org.mseg.hrnet.io.LazyStateDict;
+import org.mseg.engine.checkpoint.CheckpointMetadata;
+import org.mseg.engine.checkpoint.Checkpoints;
+import org.mseg.engine.TrainingRun;
+import org.mseg.pytorch.LazyStateDict;
 
 /** Resolves a {@code --checkpoint} argument: a checkpoint folder, or a run folder (its newest checkpoint). */
 final class CheckpointOption {

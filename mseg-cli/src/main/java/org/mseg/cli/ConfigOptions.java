@@ -99,13 +99,12 @@ public final class ConfigOptions implements PluginOptions.ConfigSource {
                 + (unused.isEmpty() ? "" : "; unused here: " + String.join(", ", unused)) + ")";
     }
 
-    /** The schema plus the keys every discovered training strategy declares ({@code TRAIN.mgda_mode}, ...). */
+    /**
+     * The schema plus the keys every discovered training strategy and model provider declares
+     * ({@code TRAIN.mgda_mode}, ...).
+     */
     static ConfigSchema withStrategyKeys(ConfigSchema base, PluginEnvironment env) {
-        Set<String> extra = new LinkedHashSet<>();
-        for (TrainingStrategyProvider s : env.strategies().values()) {
-            extra.addAll(s.configKeys());
-        }
-        return base.withExtraKeys(extra);
+        return base.withExtraKeys(env.pluginConfigKeys());
     }
 
     /** Names of the datasets in the registry. */

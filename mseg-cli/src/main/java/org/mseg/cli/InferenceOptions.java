@@ -7,8 +7,8 @@ import org.mseg.api.ConfigException;
 import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.plugin.PluginEnvironment;
-import org.mseg.hrnet.checkpoint.CheckpointMetadata;
-import org.mseg.hrnet.inference.InferenceSettings;
+import org.mseg.engine.checkpoint.CheckpointMetadata;
+import org.mseg.engine.inference.InferenceSettings;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

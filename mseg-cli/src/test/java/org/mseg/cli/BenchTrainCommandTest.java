@@ -21,7 +21,7 @@ class BenchTrainCommandTest {
     @Test
     void severalPrecisionsAreMeasuredAgainstTheFirst() {
         // oneDNN has bfloat16 kernels only on AVX-512 CPUs; elsewhere bf16 is refused (TrainCommandTest)
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.mseg.hrnet.LowPrecisionKernels.problem(
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.mseg.engine.LowPrecisionKernels.problem(
                 org.mseg.api.config.Precision.BF16).isEmpty(), "no bfloat16 kernels on this CPU");
         CliTest.Run r = CliTest.run("bench", "train", "--variant", "tiny", "--crop", "17", "--batch", "2",
                 "--steps", "1", "--precision", "fp32,bf16", "--no-loader", "--json");

@@ -42,7 +42,7 @@ class CheckpointOptionTest {
 
     @Test
     void aCheckpointTrainedWithPluginsThatAreNotLoadedNamesThem() {
-        org.mseg.hrnet.checkpoint.CheckpointMetadata meta = org.mseg.hrnet.checkpoint.CheckpointMetadata.of(
+        org.mseg.engine.checkpoint.CheckpointMetadata meta = org.mseg.engine.checkpoint.CheckpointMetadata.of(
                 org.mseg.hrnet.HrnetSpec.tiny(), 2, "farm-2", java.util.List.of("a", "b"))
                 .withTraining(java.util.Map.of("plugins", java.util.List.of("org.example.farm@1.2", "org.mseg.api")));
         org.mseg.api.plugin.PluginEnvironment env = org.mseg.api.plugin.PluginEnvironment.boot();

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.ConfigException;
 import org.mseg.api.PluginException;
 import org.mseg.hrnet.HrnetSpec;
-import org.mseg.hrnet.checkpoint.CheckpointMetadata;
-import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.engine.checkpoint.CheckpointMetadata;
+import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.api.json.Json;
-import org.mseg.hrnet.io.Npy;
-import org.mseg.hrnet.io.NpyArray;
-import org.mseg.hrnet.io.TorchTensor;
+import org.mseg.pytorch.Npy;
+import org.mseg.pytorch.NpyArray;
+import org.mseg.pytorch.TorchTensor;
 import org.mseg.taxonomy.TaxonomyConverter;
 import picocli.CommandLine;
 

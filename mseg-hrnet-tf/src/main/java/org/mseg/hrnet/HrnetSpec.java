@@ -236,4 +236,90 @@ public record HrnetSpec(
     private static long bn(long channels) {
         return 2 * channels;
     }
+
+    /**
+     * The fields a checkpoint stores to rebuild this network ({@link #fromParameters}), beside its name:
+     * {@code stemChannels}, {@code stage1Planes}, {@code stage1Blocks}, {@code baseWidth}, {@code blocksPerBranch}
+     * and {@code modulesPerStage}.
+     */
+    public Map<String, Object> toParameters() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("stemChannels", stemChannels);
+        m.put("stage1Planes", stage1Planes);
+        m.put("stage1Blocks", stage1Blocks);
+        m.put("baseWidth", baseWidth);
+        m.put("blocksPerBranch", blocksPerBranch);
+        m.put("modulesPerStage", modulesPerStage);
+        return m;
+    }
+
+    /**
+     * The parameter keys {@link #fromParameters} reads: the fields of {@link #toParameters()}, the aliases
+     * {@code width} (for {@code baseWidth}) and {@code modules} (for {@code modulesPerStage}) of the PyTorch fixtures'
+     * {@code spec.json}, and {@code inputShape}, which those files carry and which is ignored.
+     */
+    public static final List<String> PARAMETER_KEYS = List.of("stemChannels", "stage1Planes", "stage1Blocks",
+            "baseWidth", "width", "blocksPerBranch", "modulesPerStage", "modules", "inputShape");
+
+    /**
+     * The spec of a variant: the named one when {@code parameters} is empty (a training configuration), else the one
+     * the parameters describe (a checkpoint's, or a custom shape given to {@code model import --spec}), so that
+     * custom widths round-trip.
+     *
+     * @throws ConfigException naming the key when one is unknown, missing or not a positive integer, or the variant
+     *                         when it is unknown
+     */
+    public static HrnetSpec fromParameters(String name, Map<String, Object> parameters) {
+        if (parameters.isEmpty()) {
+            return named(name);
+        }
+        for (String key : parameters.keySet()) {
+            if (!PARAMETER_KEYS.contains(key)) {
+                throw new ConfigException("unknown key '" + key + "'; known keys: " + String.join(", ",
+                        PARAMETER_KEYS));
+            }
+        }
+        try {
+            Object modulesValue = value(parameters, "modulesPerStage", "modules");
+            List<Integer> modules = new java.util.ArrayList<>();
+            if (!(modulesValue instanceof List<?> list)) {
+                throw new IllegalArgumentException("key 'modulesPerStage' must be an array of integers, was "
+                        + modulesValue);
+            }
+            for (Object o : list) {
+                modules.add(intParameter("modulesPerStage", o));
+            }
+            return new HrnetSpec(name, intParameter(parameters, "stemChannels"),
+                    intParameter(parameters, "stage1Planes"), intParameter(parameters, "stage1Blocks"),
+                    intParameter("baseWidth", value(parameters, "baseWidth", "width")),
+                    intParameter(parameters, "blocksPerBranch"), modules);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
+    private static Object value(Map<String, Object> parameters, String key, String alias) {
+        if (parameters.containsKey(key)) {
+            return parameters.get(key);
+        }
+        if (parameters.containsKey(alias)) {
+            return parameters.get(alias);
+        }
+        throw new IllegalArgumentException("missing key '" + key + "' (or '" + alias + "')");
+    }
+
+    private static int intParameter(Map<String, Object> parameters, String key) {
+        if (!parameters.containsKey(key)) {
+            throw new IllegalArgumentException("missing key '" + key + "'");
+        }
+        return intParameter(key, parameters.get(key));
+    }
+
+    private static int intParameter(String key, Object value) {
+        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
+            return n.intValue();
+        }
+        throw new IllegalArgumentException("key '" + key + "' must be an integer, was " + value);
+    }
 }

@@ -1,5 +1,7 @@
 package org.mseg.hrnet;
 
+import org.mseg.engine.model.StateDictException;
+import org.mseg.engine.model.LoadReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.mseg.hrnet.io.LazyStateDict;
-import org.mseg.hrnet.io.TorchTensor;
+import org.mseg.pytorch.LazyStateDict;
+import org.mseg.pytorch.TorchTensor;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -31,14 +33,46 @@ public final class StateDictLoader {
     private static final String DATA_PARALLEL_PREFIX = "module.";
     private static final String BATCH_COUNTER_SUFFIX = ".num_batches_tracked";
 
+    /** Class-head keys of the HRNet ImageNet classifier ({@code hrnetv2_w48_imagenet_pretrained.pth}). */
+    public static final List<String> IMAGENET_HEAD = List.of("incre_modules", "downsamp_modules", "final_layer",
+            "classifier");
+
     private StateDictLoader() {
+    }
+
+    /**
+     * A state dict split into the keys to load and the ImageNet classification head to skip.
+     *
+     * @param model   the keys the model may use, in the dict's order
+     * @param skipped the ImageNet head's keys
+     * @param <T>     what the dict maps keys to (tensors, shapes)
+     */
+    public record Partition<T>(Map<String, T> model, List<String> skipped) {
+    }
+
+    /**
+     * Separates the ImageNet classification head ({@link #IMAGENET_HEAD}: the backbone checkpoint's classifier, which
+     * a segmentation model has no use for) from the keys the model may use.
+     */
+    public static <T> Partition<T> partition(Map<String, T> stateDict) {
+        Map<String, T> model = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
+        stateDict.forEach((key, tensor) -> {
+            boolean head = IMAGENET_HEAD.stream().anyMatch(p -> key.equals(p) || key.startsWith(p + "."));
+            if (head) {
+                skipped.add(key);
+            } else {
+                model.put(key, tensor);
+            }
+        });
+        return new Partition<>(model, List.copyOf(skipped));
     }
 
     /**
      * Reads a PyTorch checkpoint ({@code .pth}, zip or legacy format; a plain state dict or one nested under
      * {@code state_dict}/{@code model}) and loads it as {@link #load(Session, Hrnet, Map)} does.
      *
-     * @throws org.mseg.hrnet.io.TensorFileException if the file cannot be read as a checkpoint
+     * @throws org.mseg.pytorch.TensorFileException if the file cannot be read as a checkpoint
      * @throws StateDictException                     on a shape mismatch
      */
     public static LoadReport load(Session session, Hrnet model, Path checkpoint) {

@@ -9,7 +9,7 @@ import static org.mseg.api.testkit.FloatComparisons.gamma;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.mseg.hrnet.io.TorchTensor;
+import org.mseg.pytorch.TorchTensor;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;

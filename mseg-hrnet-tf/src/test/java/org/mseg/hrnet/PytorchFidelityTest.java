@@ -1,5 +1,6 @@
 package org.mseg.hrnet;
 
+import org.mseg.engine.model.LoadReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,8 +15,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.mseg.hrnet.io.Npy;
-import org.mseg.hrnet.io.NpyArray;
+import org.mseg.pytorch.Npy;
+import org.mseg.pytorch.NpyArray;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;

@@ -1,5 +1,7 @@
 package org.mseg.hrnet;
 
+import org.mseg.engine.model.StateDictException;
+import org.mseg.engine.model.LoadReport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.mseg.hrnet.io.TorchTensor;
+import org.mseg.pytorch.TorchTensor;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 

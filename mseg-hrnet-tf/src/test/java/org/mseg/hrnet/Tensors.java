@@ -3,7 +3,7 @@ package org.mseg.hrnet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.mseg.hrnet.io.TorchTensor;
+import org.mseg.pytorch.TorchTensor;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;

@@ -2,9 +2,9 @@ package org.mseg.mgda;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mseg.hrnet.engine.GraphTrainingStrategy;
-import org.mseg.hrnet.engine.StepProgram;
-import org.mseg.hrnet.engine.StrategyContext;
+import org.mseg.engine.GraphTrainingStrategy;
+import org.mseg.engine.StepProgram;
+import org.mseg.engine.StrategyContext;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;

@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetSpec;
-import org.mseg.hrnet.engine.DatasetSlice;
-import org.mseg.hrnet.engine.GraphTrainingStrategy;
-import org.mseg.hrnet.engine.HrnetGraphModel;
-import org.mseg.hrnet.engine.PolyLrSchedule;
-import org.mseg.hrnet.engine.StandardStrategy;
-import org.mseg.hrnet.engine.StepBatch;
-import org.mseg.hrnet.engine.Trainer;
+import org.mseg.engine.DatasetSlice;
+import org.mseg.engine.GraphTrainingStrategy;
+import org.mseg.hrnet.HrnetGraphModel;
+import org.mseg.engine.PolyLrSchedule;
+import org.mseg.engine.StandardStrategy;
+import org.mseg.engine.StepBatch;
+import org.mseg.engine.Trainer;
 
 /**
  * Step time of MGDA ({@code params} and {@code rep} mode) divided by the step time of

@@ -9,9 +9,9 @@ import org.mseg.api.ConfigException;
 import org.mseg.api.config.Precision;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetSpec;
-import org.mseg.hrnet.engine.HrnetGraphModel;
-import org.mseg.hrnet.engine.PolyLrSchedule;
-import org.mseg.hrnet.engine.Trainer;
+import org.mseg.hrnet.HrnetGraphModel;
+import org.mseg.engine.PolyLrSchedule;
+import org.mseg.engine.Trainer;
 
 /** MGDA and fp16 loss scaling do not mix; the refusal names the key and what works instead. */
 class MgdaPrecisionTest {

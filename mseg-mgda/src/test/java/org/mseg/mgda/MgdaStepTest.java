@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mseg.api.TrainingException;
-import org.mseg.hrnet.engine.StepBatch;
-import org.mseg.hrnet.engine.Trainer;
+import org.mseg.engine.StepBatch;
+import org.mseg.engine.Trainer;
 
 /**
  * One MGDA step on a tiny HRNet checked against an independent computation: the Gram matrix built in the graph equals

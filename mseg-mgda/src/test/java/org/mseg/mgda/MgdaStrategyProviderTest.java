@@ -18,7 +18,7 @@ import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.testkit.ProviderRegistration;
 import org.mseg.api.train.TrainingStrategy;
 import org.mseg.api.train.TrainingStrategyProvider;
-import org.mseg.hrnet.engine.GraphTrainingStrategy;
+import org.mseg.engine.GraphTrainingStrategy;
 
 /** {@code --strategy mgda}: registration on the module path and the class path, discovery, options, the engine view. */
 class MgdaStrategyProviderTest {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mseg.api.train.StepReport;
-import org.mseg.hrnet.engine.StepLines;
-import org.mseg.hrnet.engine.Trainer;
+import org.mseg.engine.StepLines;
+import org.mseg.engine.Trainer;
 
 /**
  * A tiny HRNet trained by the engine with {@code --strategy mgda} on three synthetic datasets with different class

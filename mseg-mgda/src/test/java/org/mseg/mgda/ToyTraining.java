@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.Random;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetSpec;
-import org.mseg.hrnet.engine.DatasetSlice;
-import org.mseg.hrnet.engine.GraphTrainingStrategy;
-import org.mseg.hrnet.engine.HrnetGraphModel;
-import org.mseg.hrnet.engine.PolyLrSchedule;
-import org.mseg.hrnet.engine.StepBatch;
-import org.mseg.hrnet.engine.Trainer;
+import org.mseg.engine.DatasetSlice;
+import org.mseg.engine.GraphTrainingStrategy;
+import org.mseg.hrnet.HrnetGraphModel;
+import org.mseg.engine.PolyLrSchedule;
+import org.mseg.engine.StepBatch;
+import org.mseg.engine.Trainer;
 
 /**
  * Tiny HRNet trainers and in-memory batches of three synthetic datasets. Each dataset paints rectangles of its own

@@ -92,7 +92,7 @@ public final class ConfigSchema {
         for (String q : new TreeSet<>(sectionDotKey)) {
             int dot = q.indexOf('.');
             if (dot <= 0 || dot == q.length() - 1 || !SECTIONS.contains(q.substring(0, dot))) {
-                throw new ConfigException("strategy configuration key '" + q + "' must have the form SECTION.key with"
+                throw new ConfigException("plugin configuration key '" + q + "' must have the form SECTION.key with"
                         + " SECTION one of " + String.join(", ", SECTIONS));
             }
             String name = q.substring(dot + 1);

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -354,6 +355,17 @@ public final class PluginEnvironment {
             strategies = named("strategy", TrainingStrategyProvider.class);
         }
         return strategies;
+    }
+
+    /**
+     * The configuration keys (in {@code SECTION.key} form) that the discovered training strategies and model providers
+     * declare, for {@link org.mseg.api.config.ConfigSchema#withExtraKeys}.
+     */
+    public Set<String> pluginConfigKeys() {
+        Set<String> keys = new LinkedHashSet<>();
+        strategies().values().forEach(s -> keys.addAll(s.configKeys()));
+        models().values().forEach(m -> keys.addAll(m.configKeys()));
+        return keys;
     }
 
     private <S extends Provider> Registry<S> named(String kind, Class<S> service) {

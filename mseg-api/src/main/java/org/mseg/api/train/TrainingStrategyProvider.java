@@ -12,7 +12,7 @@ import org.mseg.api.model.Backend;
  *
  * <p>Providers are registered with {@code provides ... with ...} and a {@code META-INF/services} file and are found
  * by name. The strategy they create is backend-neutral here; MSeg's TensorFlow engine asks it for
- * {@code org.mseg.hrnet.engine.GraphTrainingStrategy} through {@link TrainingStrategy#unwrap(Class)} and documents
+ * {@code org.mseg.engine.GraphTrainingStrategy} through {@link TrainingStrategy#unwrap(Class)} and documents
  * the graph-building contract there. The {@code backend} passed to {@link #create} only names the engine
  * ({@code tensorflow}); the graph itself is handed to the strategy when the engine builds it.
  */

@@ -1,24 +1,35 @@
 package org.mseg.hrnet.provider;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.mseg.api.ConfigException;
 import org.mseg.api.MsegException;
+import org.mseg.api.config.Precision;
 import org.mseg.api.model.Backend;
 import org.mseg.api.model.LayerSummary;
 import org.mseg.api.model.ModelProvider;
 import org.mseg.api.model.ModelSpec;
 import org.mseg.api.model.SegmentationModel;
+import org.mseg.engine.model.GraphBackend;
+import org.mseg.engine.model.GraphModel;
 import org.mseg.hrnet.Hrnet;
+import org.mseg.hrnet.HrnetGraphModel;
 import org.mseg.hrnet.HrnetSpec;
 import org.mseg.hrnet.LayerRow;
 import org.tensorflow.Graph;
-import org.tensorflow.op.Ops;
 
 /**
  * The {@code hrnet} architecture ({@code TRAIN.arch: hrnet}): HRNetV2 with the variants {@code w48} (MSeg's default),
- * {@code w32}, {@code w18} and {@code tiny}, built into a TensorFlow graph.
+ * {@code w32}, {@code w18} and {@code tiny}, built into the engine's TensorFlow graph. Its checkpoints store the
+ * network's shape ({@link HrnetSpec#toParameters()}), so a custom width round-trips; its PyTorch import rules are
+ * upstream's state-dict keys ({@link org.mseg.hrnet.StateDictLoader}).
  */
 public final class HrnetModelProvider implements ModelProvider {
+
+    /** The architecture name. */
+    public static final String NAME = "hrnet";
 
     /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
     public HrnetModelProvider() {
@@ -26,7 +37,7 @@ public final class HrnetModelProvider implements ModelProvider {
 
     @Override
     public String name() {
-        return "hrnet";
+        return NAME;
     }
 
     @Override
@@ -41,7 +52,7 @@ public final class HrnetModelProvider implements ModelProvider {
 
     @Override
     public String backend() {
-        return "tensorflow";
+        return GraphBackend.NAME;
     }
 
     @Override
@@ -50,10 +61,25 @@ public final class HrnetModelProvider implements ModelProvider {
     }
 
     @Override
+    public Map<String, Object> checkpointParameters(ModelSpec spec) {
+        return spec(spec).toParameters();
+    }
+
+    @Override
+    public Set<Precision> precisions() {
+        return EnumSet.of(Precision.FP32, Precision.BF16, Precision.FP16);
+    }
+
+    @Override
+    public void checkInputSize(ModelSpec spec, int height, int width) {
+        Hrnet.checkInputSize(height, width);
+    }
+
+    @Override
     public List<LayerSummary> summary(ModelSpec spec, int height, int width) {
-        check(spec);
+        HrnetSpec hrnetSpec = spec(spec);
         try (Graph graph = new Graph()) {
-            Hrnet model = Hrnet.create(graph, HrnetSpec.named(spec.variant()), spec.numClasses(), 0L);
+            Hrnet model = Hrnet.create(graph, hrnetSpec, spec.numClasses(), 0L);
             return model.summary(height, width).stream()
                     .map(HrnetModelProvider::toSummary).toList();
         } catch (MsegException e) {
@@ -63,8 +89,10 @@ public final class HrnetModelProvider implements ModelProvider {
 
     @Override
     public SegmentationModel create(ModelSpec spec, Backend backend) {
-        check(spec);
-        Hrnet model = Hrnet.create(backend.unwrap(Ops.class), HrnetSpec.named(spec.variant()), spec.numClasses(), 0L);
+        HrnetSpec hrnetSpec = spec(spec);
+        GraphBackend graph = backend.unwrap(GraphBackend.class);
+        Hrnet model = Hrnet.create(graph.tf(), hrnetSpec, spec.numClasses(), graph.seed());
+        HrnetGraphModel view = new HrnetGraphModel(model);
         return new SegmentationModel() {
             @Override
             public ModelSpec spec() {
@@ -78,19 +106,29 @@ public final class HrnetModelProvider implements ModelProvider {
 
             @Override
             public <T> T unwrap(Class<T> type) {
+                if (type.isInstance(view)) {
+                    return type.cast(view);
+                }
                 if (type.isInstance(model)) {
                     return type.cast(model);
                 }
-                throw new IllegalArgumentException("an HRNet model offers " + Hrnet.class.getName() + ", not "
-                        + type.getName());
+                throw new IllegalArgumentException("an HRNet model offers " + GraphModel.class.getName() + " and "
+                        + Hrnet.class.getName() + ", not " + type.getName());
             }
         };
     }
 
-    private void check(ModelSpec spec) {
-        if (!spec.arch().equals(name())) {
-            throw new ConfigException("model spec names arch '" + spec.arch() + "', not 'hrnet'");
+    /** The HRNet shape of a spec: its stored parameters if any (a checkpoint's), else the named variant's. */
+    public static HrnetSpec spec(ModelSpec spec) {
+        if (!spec.arch().equals(NAME)) {
+            throw new ConfigException("model spec names arch '" + spec.arch() + "', not '" + NAME + "'");
         }
+        return HrnetSpec.fromParameters(spec.variant(), spec.parameters());
+    }
+
+    /** The model spec of an HRNet shape: its name as the variant and its fields as the parameters. */
+    public static ModelSpec modelSpec(HrnetSpec spec, int numClasses) {
+        return new ModelSpec(NAME, spec.name(), numClasses, spec.toParameters());
     }
 
     private static LayerSummary toSummary(LayerRow r) {

@@ -1,5 +1,6 @@
 package org.mseg.hrnet.checkpoint;
 
+import org.mseg.engine.checkpoint.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,7 +78,7 @@ class LoadedModelTest {
             float[] probs = m.probabilities(x, 2);
             assertEquals(logits.length, probs.length);
             for (int i = 0; i < logits.length; i += 5) {
-                org.mseg.hrnet.inference.ClassProjection.softmaxInPlace(logits, i, 5);
+                org.mseg.engine.inference.ClassProjection.softmaxInPlace(logits, i, 5);
             }
             // TensorFlow's float32 softmax and the Java one each take at most C + 4 roundings (exponential, a sum of
             // C terms, the reciprocal, the product) relative to values ≤ 1, in whatever order: 2γ_9 ≈ 1.1e-6 for C = 5

@@ -1,12 +1,13 @@
 package org.mseg.hrnet.checkpoint;
 
+import org.mseg.engine.checkpoint.*;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetParameter;
 import org.mseg.hrnet.StateDictLoader;
-import org.mseg.hrnet.io.TorchTensor;
+import org.mseg.pytorch.TorchTensor;
 import org.tensorflow.Session;
 
 /** Test helpers: random weights for a model. */

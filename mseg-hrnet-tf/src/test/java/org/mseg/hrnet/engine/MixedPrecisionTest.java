@@ -1,5 +1,7 @@
 package org.mseg.hrnet.engine;
 
+import org.mseg.engine.*;
+import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.ConfigException;
 import org.mseg.api.config.Precision;
-import org.mseg.hrnet.LowPrecisionKernels;
+import org.mseg.engine.LowPrecisionKernels;
 
 /**
  * Mixed-precision training of a tiny HRNet: bf16 learns; fp16's dynamic loss scaling skips an overflowing step without

@@ -1,5 +1,7 @@
 package org.mseg.hrnet.engine;
 
+import org.mseg.engine.*;
+import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,8 +19,8 @@ import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.train.StepReport;
 import org.mseg.api.train.TrainingListener;
 import org.mseg.datasets.synth.SyntheticMseg;
-import org.mseg.hrnet.checkpoint.CheckpointMetadata;
-import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.engine.checkpoint.CheckpointMetadata;
+import org.mseg.engine.checkpoint.Checkpoints;
 
 /**
  * {@code use_naive_taxonomy: True}: the tiny model trains on the unrelabeled synthetic datasets in the naive taxonomy

@@ -1,5 +1,7 @@
 package org.mseg.hrnet.engine;
 
+import org.mseg.engine.*;
+import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,8 +19,8 @@ import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.datasets.synth.SyntheticMseg;
-import org.mseg.hrnet.checkpoint.CheckpointMetadata;
-import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.engine.checkpoint.CheckpointMetadata;
+import org.mseg.engine.checkpoint.Checkpoints;
 
 /**
  * A configuration with MSeg's {@code opt_level: O1} trains in fp16 with loss scaling; its checkpoints record the

@@ -1,5 +1,7 @@
 package org.mseg.hrnet.engine;
 
+import org.mseg.engine.*;
+import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,9 +20,9 @@ import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.datasets.synth.SyntheticMseg;
-import org.mseg.hrnet.checkpoint.Checkpoints;
-import org.mseg.hrnet.checkpoint.LoadedModel;
-import org.mseg.hrnet.io.TorchTensor;
+import org.mseg.engine.checkpoint.Checkpoints;
+import org.mseg.engine.checkpoint.LoadedModel;
+import org.mseg.pytorch.TorchTensor;
 
 /** {@code --pretrained} from a checkpoint folder and from a file that matches nothing. */
 class PretrainedTest {

@@ -1,5 +1,7 @@
 package org.mseg.hrnet.engine;
 
+import org.mseg.engine.*;
+import org.mseg.engine.model.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package org.mseg.hrnet.engine;
 
+import org.mseg.engine.*;
+import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package org.mseg.hrnet.engine;
 
+import org.mseg.engine.*;
+import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,8 +20,8 @@ import org.mseg.api.TrainingException;
 import org.mseg.api.train.StepReport;
 import org.mseg.api.train.TrainingListener;
 import org.mseg.hrnet.HrnetSpec;
-import org.mseg.hrnet.checkpoint.CheckpointMetadata;
-import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.engine.checkpoint.CheckpointMetadata;
+import org.mseg.engine.checkpoint.Checkpoints;
 
 /**
  * The loop with real checkpoints: 2N steps straight equal N steps, a checkpoint, a fresh process-like restart from

@@ -1,5 +1,7 @@
 package org.mseg.hrnet.engine;
 
+import org.mseg.engine.*;
+import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +36,7 @@ import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.train.TrainingListener;
 import org.mseg.api.train.TrainingPlan;
 import org.mseg.datasets.synth.SyntheticMseg;
-import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.engine.checkpoint.Checkpoints;
 
 /**
  * The run folder belongs to one run: a second run into a running run's folder fails at once naming the holder, a

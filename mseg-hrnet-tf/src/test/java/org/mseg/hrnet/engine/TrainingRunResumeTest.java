@@ -1,5 +1,7 @@
 package org.mseg.hrnet.engine;
 
+import org.mseg.engine.*;
+import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +22,7 @@ import org.mseg.api.config.MsegConfig;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.train.TrainingListener;
 import org.mseg.datasets.synth.SyntheticMseg;
-import org.mseg.hrnet.checkpoint.Checkpoints;
+import org.mseg.engine.checkpoint.Checkpoints;
 
 /**
  * A whole run through the real loader on synthetic data: stopped right after its first checkpoint and resumed from

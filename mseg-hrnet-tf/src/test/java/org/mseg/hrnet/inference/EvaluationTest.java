@@ -1,5 +1,6 @@
 package org.mseg.hrnet.inference;
 
+import org.mseg.engine.inference.*;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +30,7 @@ import org.mseg.datasets.SampleReader;
 import org.mseg.datasets.SplitList;
 import org.mseg.datasets.synth.SyntheticMseg;
 import org.mseg.hrnet.HrnetSpec;
-import org.mseg.hrnet.checkpoint.LoadedModel;
+import org.mseg.engine.checkpoint.LoadedModel;
 import org.mseg.taxonomy.TaxonomyConverter;
 
 /** Evaluation plans per model/dataset taxonomy pair, and dataset evaluation on real synthetic files. */

@@ -1,0 +1,30 @@
+package org.mseg.engine;
+
+/**
+ * The TensorFlow side of a training strategy, reached from {@link org.mseg.api.train.TrainingStrategy#unwrap(Class)}.
+ *
+ * <p>Contract. The engine builds the graph in this order: model variables, the images/labels placeholders, one
+ * training forward pass over the whole batch (BN statistics over all datasets' crops together, like upstream's
+ * SyncBN), the per-dataset cross-entropy losses, the optimizer and its momentum buffers; then it calls
+ * {@link #build(StrategyContext)} <em>once</em>, before any session exists. The strategy adds whatever ops it needs
+ * (gradients, extra losses, placeholders for per-step inputs, extra variables) and returns the {@link StepProgram}
+ * that the engine runs once per step. After {@code build} returns the engine creates the session; variables created
+ * later would not be checkpointed, so a strategy creates all of its variables inside {@code build}.
+ *
+ * <p>Examples. {@code standard}: {@code minimize(gradients(loss().mean()))}. MGDA: per-dataset gradients with
+ * {@link StrategyContext#gradients} of each {@code loss().perDataset().get(d)}, a Gram matrix from per-variable
+ * partial dot products built in the graph, α solved in Java between two {@code session} runs, then
+ * {@code minimize(Σ α_d g_d)} with α fed through the strategy's own placeholder. CCSA: an extra loss on
+ * {@code forward().representation()} whose pixel-pair indices the program feeds each step from
+ * {@link StepContext#batch()}.
+ */
+public interface GraphTrainingStrategy {
+
+    /**
+     * Adds the strategy's ops to the graph.
+     *
+     * @return the per-step program
+     * @throws org.mseg.api.ConfigException if an option is invalid for this model or batch layout
+     */
+    StepProgram build(StrategyContext context);
+}

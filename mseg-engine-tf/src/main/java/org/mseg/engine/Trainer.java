@@ -1,0 +1,705 @@
+package org.mseg.engine;
+
+import org.mseg.engine.model.GraphModel;
+import org.mseg.engine.model.ModelOutputs;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.mseg.api.TrainingException;
+import org.mseg.api.config.Precision;
+import org.mseg.engine.LowPrecisionKernels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint16;
+import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TIntegral;
+import org.tensorflow.types.family.TType;
+
+/**
+ * The training state of one run, apart from the loop that drives it: the graph (model, loss, optimizer, strategy
+ * ops), the session holding the variable values, and the number of completed steps. {@link #step(StepBatch)} trains
+ * on one batch; {@link #predict} runs the model in inference mode; {@link #session()} is what checkpoints save and
+ * restore.
+ *
+ * <p>Precision ({@link Builder#precision}): the variables, the loss, the gradients and the SGD update are float32 in
+ * every precision; {@link Precision#BF16} and {@link Precision#FP16} run the model's layers (training and inference
+ * passes) in bfloat16 or float16. {@link Precision#FP16} adds {@link DynamicLossScale dynamic loss scaling}: a step
+ * whose gradients overflow applies no update, halves the scale and does not count as a non-finite loss.
+ *
+ * <p>Not thread-safe. Close it to free the native graph and session.
+ */
+public final class Trainer implements AutoCloseable {
+
+    /**
+     * Below this loss scale a float16 run stops: its loss or gradients are not finite even almost unscaled, which is
+     * divergence, not overflow.
+     */
+    public static final float MIN_LOSS_SCALE = 1f;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    /** What {@code bench train} measured for float16 against float32 on a 2-core CPU (see the README). */
+    private static final String FP16_CPU_SLOWDOWN = "2.3x (tiny HRNet, 33x33) to 10.8x (tiny, 129x129) the fp32"
+            + " step time, and HRNet-W48 did not finish one fp16 step at 33x33 within 7 minutes";
+
+    private final Graph graph;
+    private final Session session;
+    private final GraphModel model;
+    private final List<DatasetSlice> slices;
+    private final int cropHeight;
+    private final int cropWidth;
+    private final PolyLrSchedule schedule;
+    private final Placeholder<TFloat32> images;
+    private final Placeholder<? extends TIntegral> labels;
+    /** Labels are uint16 (taxonomies of more than 255 classes), not uint8; set by an ignore label above 255. */
+    private final boolean wideLabels;
+    private final SgdMomentum optimizer;
+    private final StepProgram program;
+    private final Precision precision;
+    private final Optional<DynamicLossScale> lossScale;
+    private int skippedSteps;
+    private final Map<Long, EvalPass> evalPasses = new LinkedHashMap<>();
+    private long iteration;
+    private boolean failed;
+
+    /** An inference pass for one input size. */
+    private record EvalPass(Operand<TFloat32> input, Operand<? extends TIntegral> prediction) {
+    }
+
+    private Trainer(Builder b) {
+        this.slices = List.copyOf(b.slices);
+        this.cropHeight = b.cropHeight;
+        this.cropWidth = b.cropWidth;
+        this.schedule = Objects.requireNonNull(b.schedule, "schedule");
+        this.precision = b.precision;
+        LowPrecisionKernels.require(precision, "Trainer.Builder.precision"); // before any graph is built
+        int rows = slices.stream().mapToInt(DatasetSlice::count).sum();
+        Graph g = new Graph();
+        try {
+            Ops tf = Ops.create(g);
+            this.model = b.model.apply(tf);
+            this.lossScale = precision == Precision.FP16
+                    ? Optional.of(new DynamicLossScale(tf, b.initialLossScale, b.lossScaleGrowthInterval))
+                    : Optional.empty();
+            this.images = tf.withName("images").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(rows, cropHeight, cropWidth, 3)));
+            this.wideLabels = b.ignoreLabel > 255;
+            this.labels = tf.withName("labels").placeholder(labelType(),
+                    Placeholder.shape(Shape.of(rows, cropHeight, cropWidth)));
+            ModelOutputs forward = model.forward("train", images, true, precision);
+            SegmentationLoss loss = SegmentationLoss.build(tf, forward.logits(), labels, slices, b.ignoreLabel);
+            Optional<SegmentationLoss> aux = forward.auxLogits()
+                    .map(a -> SegmentationLoss.build(tf, a, labels, slices, b.ignoreLabel));
+            Operand<TFloat32> objectives = aux.isEmpty() ? loss.datasetLosses()
+                    : tf.math.add(loss.datasetLosses(),
+                            tf.math.mul(aux.get().datasetLosses(), tf.constant(b.auxWeight)));
+            this.optimizer = new SgdMomentum(tf, model.parameterGroups(), b.momentum, b.weightDecay);
+            for (int[] size : b.evalSizes) {
+                evalPass(tf, size[0], size[1]);
+            }
+            Context context = new Context(tf, forward, loss, aux, objectives, b);
+            this.program = Objects.requireNonNull(b.strategy.build(context), "strategy returned no program");
+            this.graph = g;
+        } catch (RuntimeException | Error e) {
+            g.close();
+            throw e;
+        }
+        Session s = new Session(g, sessionConfig(b));
+        this.session = s;
+        try {
+            // run the initializers now, so that a restore or weight import afterwards is not undone by autoInit
+            s.initialize();
+            b.initializer.accept(this);
+            skippedSteps = lossScale.map(l -> l.read(s).skippedSteps()).orElse(0);
+        } catch (RuntimeException | Error e) {
+            s.close();
+            g.close();
+            throw e;
+        }
+    }
+
+    private static ConfigProto sessionConfig(Builder b) {
+        ConfigProto.Builder c = ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(b.intraOpThreads)
+                .setInterOpParallelismThreads(b.interOpThreads);
+        if (!b.graphOptimizer) {
+            // Grappler costs seconds on the first run of a large graph and did not speed up the steps
+            c.setGraphOptions(GraphOptions.newBuilder()
+                    .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true)));
+        }
+        return c.build();
+    }
+
+    private static void warnIfSlow(Precision precision) {
+        if (precision == Precision.FP16) {
+            LOG.warn("TRAIN.precision fp16: TensorFlow runs float16 convolutions on reference kernels on CPU;"
+                    + " 'mseg-cli bench train --precision fp32,fp16' measured {} on a 2-core CPU. fp16 is meant for"
+                    + " GPUs; on CPU use precision: bf16 (mixed precision without loss scaling, 1.6-1.8x as fast as"
+                    + " fp32 for HRNet-W48 on quiet AVX-512 CPUs; it needs AVX-512)",
+                    FP16_CPU_SLOWDOWN);
+        }
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Steps completed (including those restored from a checkpoint). */
+    public long iteration() {
+        return iteration;
+    }
+
+    /**
+     * Sets the number of completed steps after {@code session()} was restored from a checkpoint, so that the learning
+     * rate schedule continues where it stopped.
+     */
+    public void resumeAt(long completedSteps) {
+        if (completedSteps < 0 || completedSteps > schedule.maxIters()) {
+            throw new IllegalArgumentException("completed steps must be within 0.." + schedule.maxIters() + ", was "
+                    + completedSteps);
+        }
+        this.iteration = completedSteps;
+        this.failed = false;
+    }
+
+    /** The learning-rate schedule. */
+    public PolyLrSchedule schedule() {
+        return schedule;
+    }
+
+    /** The batch layout every step must follow. */
+    public List<DatasetSlice> slices() {
+        return slices;
+    }
+
+    /** Crops per step. */
+    public int batchSize() {
+        return slices.stream().mapToInt(DatasetSlice::count).sum();
+    }
+
+    /** The model. */
+    public GraphModel model() {
+        return model;
+    }
+
+    /** The optimizer (its variables and momentum buffers). */
+    public SgdMomentum optimizer() {
+        return optimizer;
+    }
+
+    /** The precision the model computes in. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** The dynamic loss scaler of a {@link Precision#FP16} trainer; empty otherwise. */
+    public Optional<DynamicLossScale> lossScaling() {
+        return lossScale;
+    }
+
+    /** The loss scaler's current state (scale, finite steps in a row, skipped steps); empty unless fp16. */
+    public Optional<DynamicLossScale.State> lossScaleState() {
+        return lossScale.map(l -> l.read(session));
+    }
+
+    /** The session holding every variable; checkpoints save and restore it. */
+    public Session session() {
+        return session;
+    }
+
+    /** The graph. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /**
+     * Trains on one batch.
+     *
+     * @throws IllegalArgumentException if the batch does not have the crop size and slice layout of this trainer
+     * @throws TrainingException        if the loss is not finite (the step's update is unusable; the trainer refuses
+     *                                  further steps until {@link #resumeAt} after a restore), or if training is
+     *                                  already complete. In fp16 a step that the loss scaler skipped (its update was
+     *                                  not applied) does not count as a non-finite loss unless the scale fell below
+     *                                  {@link #MIN_LOSS_SCALE}
+     */
+    public StepResult step(StepBatch batch) {
+        if (failed) {
+            throw new TrainingException("training stopped at a non-finite loss; restore a checkpoint first");
+        }
+        if (iteration >= schedule.maxIters()) {
+            throw new TrainingException("training is complete: " + iteration + " of max_iters " + schedule.maxIters()
+                    + " steps are done");
+        }
+        if (batch.height() != cropHeight || batch.width() != cropWidth || !batch.slices().equals(slices)) {
+            throw new IllegalArgumentException("batch " + batch.index() + " has crops " + batch.height() + "x"
+                    + batch.width() + " and slices " + batch.slices() + "; this trainer was built for "
+                    + cropHeight + "x" + cropWidth + " and " + slices);
+        }
+        if (batch.wide() != wideLabels) {
+            throw new IllegalArgumentException("batch " + batch.index() + " has " + (batch.wide() ? "16" : "8")
+                    + "-bit labels but this trainer was built for " + (wideLabels ? "16" : "8") + "-bit labels"
+                    + " (ignore label " + (wideLabels ? "above" : "at most") + " 255); a taxonomy of more than 255"
+                    + " classes needs 16-bit labels and ignore label 65535");
+        }
+        double lr = schedule.rate(iteration);
+        int n = batch.size();
+        StepOutcome outcome;
+        Shape labelShape = Shape.of(n, cropHeight, cropWidth);
+        try (TFloat32 img = TFloat32.tensorOf(Shape.of(n, cropHeight, cropWidth, 3),
+                        DataBuffers.of(batch.images(), true, false));
+                TType lab = wideLabels
+                        ? TUint16.tensorOf(labelShape, DataBuffers.of(batch.wideLabels(), true, false))
+                        : TUint8.tensorOf(labelShape, DataBuffers.of(batch.labels(), true, false));
+                TFloat32 rate = TFloat32.scalarOf((float) lr)) {
+            long done = iteration;
+            StepContext context = new StepContext() {
+                @Override
+                public long iteration() {
+                    return done;
+                }
+
+                @Override
+                public StepBatch batch() {
+                    return batch;
+                }
+
+                @Override
+                public double learningRate() {
+                    return lr;
+                }
+
+                @Override
+                public Session session() {
+                    return session;
+                }
+
+                @Override
+                public Session.Runner runner() {
+                    return session.runner().feed(images, img).feed(labels, lab)
+                            .feed(optimizer.learningRate(), rate);
+                }
+            };
+            outcome = program.run(context);
+        }
+        boolean skipped = false;
+        if (lossScale.isPresent()) {
+            DynamicLossScale.State state = lossScale.get().read(session);
+            skipped = state.skippedSteps() > skippedSteps;
+            skippedSteps = state.skippedSteps();
+            Map<String, Double> extras = new LinkedHashMap<>(outcome.extras());
+            extras.put("loss_scale", (double) state.scale());
+            extras.put("skipped_steps", (double) state.skippedSteps());
+            outcome = new StepOutcome(outcome.loss(), outcome.datasetLosses(), extras);
+            if (skipped && state.scale() < MIN_LOSS_SCALE) {
+                failed = true;
+                throw new TrainingException("gradients stayed non-finite until the fp16 loss scale fell to "
+                        + state.scale() + " at step " + (iteration + 1) + " (loss " + outcome.loss()
+                        + ", learning rate " + lr + "): the run diverged. Lower TRAIN.base_lr, check the input data,"
+                        + " or train with precision: bf16 or fp32; then resume from the last checkpoint");
+            }
+            if (skipped) {
+                LOG.debug("step {}: non-finite fp16 gradients, update skipped, loss scale now {}", iteration + 1,
+                        state.scale());
+            }
+        }
+        if (!skipped && !Double.isFinite(outcome.loss())) {
+            failed = true;
+            throw new TrainingException("loss became " + outcome.loss() + " at step " + (iteration + 1)
+                    + " (learning rate " + lr + "; dataset losses " + outcome.datasetLosses()
+                    + "); the weights of this step are not saved. Lower TRAIN.base_lr or check the input data,"
+                    + " then resume from the last checkpoint");
+        }
+        iteration++;
+        return new StepResult(iteration, lr, outcome);
+    }
+
+    /**
+     * Predicts class ids (argmax of the logits) with BN in inference mode.
+     *
+     * @param images NHWC RGB normalised, {@code n·height·width·3} floats
+     * @param n      number of images
+     * @return {@code n·height·width} class ids as unsigned bytes
+     * @throws IllegalArgumentException if the size was not declared with {@link Builder#evalSize}
+     * @throws IllegalStateException    if the labels are 16-bit (use {@link #predictWide})
+     */
+    public byte[] predict(float[] images, int n, int height, int width) {
+        if (wideLabels) {
+            throw new IllegalStateException("this trainer's taxonomy has more than 255 classes; use predictWide");
+        }
+        byte[] out = new byte[n * height * width];
+        predictInto(images, n, height, width, out, null);
+        return out;
+    }
+
+    /**
+     * As {@link #predict}, for a taxonomy of more than 255 classes (an ignore label above 255).
+     *
+     * @return {@code n·height·width} class ids as unsigned 16-bit values
+     * @throws IllegalStateException if the labels are 8-bit (use {@link #predict})
+     */
+    public short[] predictWide(float[] images, int n, int height, int width) {
+        if (!wideLabels) {
+            throw new IllegalStateException("this trainer's labels are 8-bit; use predict");
+        }
+        short[] out = new short[n * height * width];
+        predictInto(images, n, height, width, null, out);
+        return out;
+    }
+
+    private Class<? extends TIntegral> labelType() {
+        return wideLabels ? TUint16.class : TUint8.class;
+    }
+
+    private void predictInto(float[] images, int n, int height, int width, byte[] bytes, short[] shorts) {
+        EvalPass pass = evalPasses.get(key(height, width));
+        if (pass == null) {
+            throw new IllegalArgumentException("no inference pass for " + height + "x" + width + "; declare it with"
+                    + " Trainer.Builder.evalSize (declared: " + evalSizes() + ")");
+        }
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, height, width, 3), DataBuffers.of(images, true, false));
+                Result r = session.runner().feed(pass.input(), in).fetch(pass.prediction()).run()) {
+            if (shorts != null) {
+                r.get(0).asRawTensor().data().asShorts().read(shorts);
+            } else {
+                ((TUint8) r.get(0)).asRawTensor().data().read(bytes);
+            }
+        }
+    }
+
+    /** The inference sizes declared, as {@code HxW}. */
+    public List<String> evalSizes() {
+        List<String> out = new ArrayList<>();
+        evalPasses.keySet().forEach(k -> out.add((k >> 32) + "x" + (k & 0xffffffffL)));
+        return out;
+    }
+
+    /**
+     * The values of every model variable and momentum buffer by op name (for tests and diagnostics; copies the
+     * weights into the Java heap).
+     */
+    public Map<String, float[]> variableValues() {
+        List<Variable<TFloat32>> all = new ArrayList<>(model.allVariables());
+        all.addAll(optimizer.slots());
+        Map<String, float[]> out = new LinkedHashMap<>();
+        Session.Runner runner = session.runner();
+        all.forEach(runner::fetch);
+        try (Result r = runner.run()) {
+            for (int i = 0; i < all.size(); i++) {
+                TFloat32 t = (TFloat32) r.get(i);
+                float[] values = new float[Math.toIntExact(t.size())];
+                t.asRawTensor().data().asFloats().read(values);
+                out.put(all.get(i).op().name(), values);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } finally {
+            graph.close();
+        }
+    }
+
+    private static long key(int height, int width) {
+        return ((long) height << 32) | width;
+    }
+
+    private void evalPass(Ops tf, int height, int width) {
+        long k = key(height, width);
+        if (evalPasses.containsKey(k)) {
+            return;
+        }
+        String name = "eval_" + height + "x" + width;
+        Placeholder<TFloat32> in = tf.withName(name + "_images").placeholder(TFloat32.class,
+                Placeholder.shape(Shape.of(-1, height, width, 3)));
+        ModelOutputs out = model.forward(name, in, false, precision);
+        Operand<? extends TIntegral> prediction = tf.dtypes.cast(tf.math.argMax(out.logits(), tf.constant(3)),
+                labelType());
+        evalPasses.put(k, new EvalPass(in, prediction));
+    }
+
+    /** The result of one {@link #step}. */
+    public record StepResult(long iteration, double learningRate, StepOutcome outcome) {
+    }
+
+    private final class Context implements StrategyContext {
+        private final Ops tf;
+        private final ModelOutputs forward;
+        private final SegmentationLoss loss;
+        private final Optional<SegmentationLoss> aux;
+        private final Operand<TFloat32> objectives;
+        private final Builder b;
+        private boolean minimized;
+
+        Context(Ops tf, ModelOutputs forward, SegmentationLoss loss, Optional<SegmentationLoss> aux,
+                Operand<TFloat32> objectives, Builder b) {
+            this.tf = tf;
+            this.forward = forward;
+            this.loss = loss;
+            this.aux = aux;
+            this.objectives = objectives;
+            this.b = b;
+        }
+
+        @Override
+        public Ops tf() {
+            return tf;
+        }
+
+        @Override
+        public List<DatasetSlice> slices() {
+            return slices;
+        }
+
+        @Override
+        public GraphModel model() {
+            return model;
+        }
+
+        @Override
+        public Placeholder<TFloat32> images() {
+            return images;
+        }
+
+        @Override
+        public Placeholder<? extends TIntegral> labels() {
+            return labels;
+        }
+
+        @Override
+        public ModelOutputs forward() {
+            return forward;
+        }
+
+        @Override
+        public SegmentationLoss loss() {
+            return loss;
+        }
+
+        @Override
+        public Optional<SegmentationLoss> auxLoss() {
+            return aux;
+        }
+
+        @Override
+        public float auxWeight() {
+            return b.auxWeight;
+        }
+
+        @Override
+        public Operand<TFloat32> datasetObjectives() {
+            return objectives;
+        }
+
+        @Override
+        public List<Variable<TFloat32>> variables() {
+            return optimizer.variables();
+        }
+
+        @Override
+        public Precision precision() {
+            return precision;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public List<Operand<TFloat32>> gradients(Operand<TFloat32> objective) {
+            List<Variable<TFloat32>> vars = optimizer.variables();
+            var grads = tf.gradients(lossScale.isPresent() ? lossScale.get().scaled(objective) : objective, vars);
+            List<Operand<TFloat32>> out = new ArrayList<>();
+            for (int i = 0; i < vars.size(); i++) {
+                Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads.dy(i);
+                if (g.asOutput().isClosed()) {
+                    out.add(tf.zerosLike(vars.get(i)));
+                } else {
+                    out.add(lossScale.isPresent() ? lossScale.get().unscaled(g) : g);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public Op minimize(List<? extends Operand<TFloat32>> gradients) {
+            if (minimized) {
+                throw new IllegalStateException("minimize was already built; a step applies one update");
+            }
+            minimized = true;
+            List<Op> also = new ArrayList<>();
+            forward.statisticsUpdate().ifPresent(also::add);
+            if (lossScale.isEmpty()) {
+                return optimizer.apply(gradients, also);
+            }
+            Operand<TBool> finite = lossScale.get().allFinite(gradients);
+            also.addAll(lossScale.get().update(finite));
+            return optimizer.apply(gradients, also, finite);
+        }
+
+        @Override
+        public Map<String, Object> options() {
+            return b.strategyOptions;
+        }
+    }
+
+    /** Configures a {@link Trainer}. */
+    public static final class Builder {
+        private Function<Ops, GraphModel> model;
+        private List<DatasetSlice> slices = List.of();
+        private int cropHeight;
+        private int cropWidth;
+        private GraphTrainingStrategy strategy = new StandardStrategy();
+        private Map<String, Object> strategyOptions = Map.of();
+        private PolyLrSchedule schedule;
+        private float momentum = 0.9f;
+        private float weightDecay = 1e-4f;
+        private float auxWeight = 0.4f;
+        private int ignoreLabel = 255;
+        private final List<int[]> evalSizes = new ArrayList<>();
+        private int intraOpThreads;
+        private int interOpThreads;
+        private boolean graphOptimizer;
+        private Consumer<Trainer> initializer = t -> { };
+        private Precision precision = Precision.FP32;
+        private float initialLossScale = DynamicLossScale.DEFAULT_INITIAL_SCALE;
+        private int lossScaleGrowthInterval = DynamicLossScale.DEFAULT_GROWTH_INTERVAL;
+
+        private Builder() {
+        }
+
+        /** Creates the model's variables in the given (root-scope) ops; e.g. {@code HrnetGraphModel} over Hrnet. */
+        public Builder model(Function<Ops, GraphModel> factory) {
+            this.model = Objects.requireNonNull(factory);
+            return this;
+        }
+
+        /** The batch layout of every step. */
+        public Builder slices(List<DatasetSlice> slices) {
+            this.slices = List.copyOf(slices);
+            return this;
+        }
+
+        /** The crop size of every step ({@code 8k + 1} for HRNet). */
+        public Builder crop(int height, int width) {
+            this.cropHeight = height;
+            this.cropWidth = width;
+            return this;
+        }
+
+        /** The strategy (default {@link StandardStrategy}) and its options. */
+        public Builder strategy(GraphTrainingStrategy strategy, Map<String, Object> options) {
+            this.strategy = Objects.requireNonNull(strategy);
+            this.strategyOptions = Map.copyOf(options);
+            return this;
+        }
+
+        /** The learning-rate schedule (it also fixes max_iters). */
+        public Builder schedule(PolyLrSchedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /** SGD momentum (default 0.9) and weight decay (default 1e-4). */
+        public Builder sgd(float momentum, float weightDecay) {
+            this.momentum = momentum;
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /** Weight of an auxiliary head's loss (default 0.4; unused by HRNet). */
+        public Builder auxWeight(float auxWeight) {
+            this.auxWeight = auxWeight;
+            return this;
+        }
+
+        /**
+         * The label that carries no loss (default 255). Above 255 (65535, {@code TaxonomyMapping.WIDE_IGNORE_ID}),
+         * labels are fed as uint16, for taxonomies of more than 255 classes such as the naive one.
+         */
+        public Builder ignoreLabel(int ignoreLabel) {
+            this.ignoreLabel = ignoreLabel;
+            return this;
+        }
+
+        /** Adds an inference pass for {@link Trainer#predict} at this input size. */
+        public Builder evalSize(int height, int width) {
+            this.evalSizes.add(new int[] {height, width});
+            return this;
+        }
+
+        /**
+         * The precision the model computes in (default {@link Precision#FP32}); {@link Precision#FP16_PURE} is
+         * refused when the graph is built.
+         */
+        public Builder precision(Precision precision) {
+            this.precision = Objects.requireNonNull(precision);
+            return this;
+        }
+
+        /**
+         * Dynamic loss scaling of {@link Precision#FP16}: the first scale (default 2^16) and the finite steps in a row
+         * after which it doubles (default 2000). Ignored in other precisions.
+         */
+        public Builder lossScaling(float initialScale, int growthInterval) {
+            this.initialLossScale = initialScale;
+            this.lossScaleGrowthInterval = growthInterval;
+            return this;
+        }
+
+        /** TensorFlow thread pools (0 = TensorFlow's choice, the default). */
+        public Builder threads(int intraOp, int interOp) {
+            this.intraOpThreads = intraOp;
+            this.interOpThreads = interOp;
+            return this;
+        }
+
+        /** Whether Grappler optimises the graph (default off: seconds of start-up, no measured gain). */
+        public Builder graphOptimizer(boolean enabled) {
+            this.graphOptimizer = enabled;
+            return this;
+        }
+
+        /**
+         * Runs after the variables are initialised and before the first step, e.g. to import pretrained weights or
+         * restore a checkpoint.
+         */
+        public Builder initializer(Consumer<Trainer> initializer) {
+            this.initializer = Objects.requireNonNull(initializer);
+            return this;
+        }
+
+        /** Builds the graph and the session. */
+        public Trainer build() {
+            Objects.requireNonNull(model, "model");
+            if (slices.isEmpty()) {
+                throw new IllegalArgumentException("no dataset slices");
+            }
+            if (cropHeight < 1 || cropWidth < 1) {
+                throw new IllegalArgumentException("crop size not set");
+            }
+            warnIfSlow(precision);
+            return new Trainer(this);
+        }
+    }
+}

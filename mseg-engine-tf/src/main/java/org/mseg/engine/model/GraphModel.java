@@ -1,0 +1,93 @@
+package org.mseg.engine.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.mseg.api.ConfigException;
+import org.mseg.api.config.Precision;
+import org.mseg.pytorch.TorchTensor;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A segmentation model as the TensorFlow engine trains, checkpoints and runs it: the view a
+ * {@link org.mseg.api.model.ModelProvider} returns from {@code SegmentationModel.unwrap(GraphModel.class)}.
+ *
+ * <p>Contract. {@code ModelProvider.create(spec, backend)} receives a {@link GraphBackend}; it creates every variable
+ * of the model at once, in {@link GraphBackend#tf()}'s root scope, with names that are stable across builds (the
+ * checkpoint format restores variables by op name), initialised from {@link GraphBackend#seed()} so that a run is
+ * reproducible. Forward passes over those variables are added later, possibly several (one per dataset for MGDA, an
+ * inference pass for evaluation); each pass reads float32 NHWC images and returns float32 logits at input
+ * resolution. The engine adds the optimizer, the losses and the strategy's ops around it and never looks inside.
+ *
+ * <p>PyTorch import. {@link #importStateDict} and {@link #exportStateDict} hold the model's rules for PyTorch
+ * state dicts (key names, layouts); {@code mseg-cli model import --arch NAME} and {@code --pretrained file.pth} use
+ * them. A model without such rules keeps the defaults, which refuse with a message naming the model.
+ */
+public interface GraphModel {
+
+    /** Number of output classes. */
+    int numClasses();
+
+    /**
+     * The trainable variables by learning-rate group. Models with pretrained and new parts (PSPNet) return several
+     * groups with their multipliers; HRNet returns one group ×1.
+     */
+    List<ParameterGroup> parameterGroups();
+
+    /** Every variable of the model (trainable and running statistics), for weight loading and inspection. */
+    List<Variable<TFloat32>> allVariables();
+
+    /**
+     * Adds a forward pass.
+     *
+     * @param name     unique op-name scope of the pass
+     * @param input    float32 NHWC images with static height and width
+     * @param training batch statistics and running-statistics updates (true) or running statistics (false)
+     */
+    ModelOutputs forward(String name, Operand<TFloat32> input, boolean training);
+
+    /**
+     * Adds a forward pass computing in {@code precision}: float32 master variables, the layers in bfloat16 or float16
+     * for the mixed precisions, float32 logits and representation in every case. The default builds float32 passes
+     * only.
+     *
+     * @throws ConfigException if the model cannot compute in that precision
+     */
+    default ModelOutputs forward(String name, Operand<TFloat32> input, boolean training, Precision precision) {
+        if (precision != Precision.FP32) {
+            throw new ConfigException("TRAIN.precision " + precision.configName() + ": " + getClass().getSimpleName()
+                    + " computes in fp32 only; use precision: fp32");
+        }
+        return forward(name, input, training);
+    }
+
+    /**
+     * Loads a PyTorch state dict into the model's variables of {@code session}, by the model's own key names and
+     * layouts. Keys are checked before any tensor is read: {@code reader} is called only for the keys that load.
+     *
+     * @param shapes every key of the state dict with its PyTorch shape
+     * @param reader the tensor of a key of {@code shapes}
+     * @return which keys loaded, which the dict lacked, which the model does not have
+     * @throws StateDictException if a shape does not match, or if the model has no PyTorch import rules (the default)
+     */
+    default LoadReport importStateDict(Session session, Map<String, long[]> shapes,
+            Function<String, TorchTensor> reader) {
+        throw new StateDictException(getClass().getSimpleName() + " has no PyTorch import rules (its provider does"
+                + " not implement GraphModel.importStateDict); start from an MSeg checkpoint of the same arch with"
+                + " --resume, or train from scratch");
+    }
+
+    /**
+     * The model's weights from {@code session} as a PyTorch-style state dict (the keys and layouts
+     * {@link #importStateDict} reads back).
+     *
+     * @throws StateDictException if the model has no PyTorch rules (the default)
+     */
+    default Map<String, TorchTensor> exportStateDict(Session session) {
+        throw new StateDictException(getClass().getSimpleName() + " has no PyTorch export rules (its provider does"
+                + " not implement GraphModel.exportStateDict)");
+    }
+}

@@ -1,2 +1,0 @@
-/** Reading PyTorch checkpoints and NumPy arrays without Python. */
-package org.mseg.hrnet.io;

@@ -1,0 +1,2 @@
+/** Reading PyTorch checkpoints and NumPy arrays without Python. */
+package org.mseg.pytorch;
