@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.mseg.api.ConfigException;
 import org.mseg.api.json.Json;
-import org.mseg.hrnet.HrnetSpec;
+import org.mseg.api.model.ModelProvider;
+import org.mseg.api.model.ModelSpec;
 import org.mseg.engine.checkpoint.LoadedModel;
 import org.mseg.engine.inference.ClassProjection;
 import org.mseg.engine.inference.InferenceSettings;
@@ -22,6 +23,7 @@ import org.mseg.engine.inference.SlidingWindow;
 import org.mseg.engine.inference.Segmenter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -38,11 +40,11 @@ final class BenchInferCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--width", paramLabel = "N", description = "HRNet width: 48, 32 or 18 (default 48).")
-    Integer width;
+    @Mixin
+    PluginOptions plugins;
 
-    @Option(names = "--variant", paramLabel = "NAME", description = "Variant by name (e.g. tiny).")
-    String variant;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--num-classes", defaultValue = "194", paramLabel = "N",
             description = "Classes (default: ${DEFAULT-VALUE}).")
@@ -73,14 +75,16 @@ final class BenchInferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HrnetSpec hrnetSpec = width == null && variant == null ? HrnetSpec.w48()
-                : ModelCommand.namedSpec(width, variant);
+        ModelProvider provider = model.provider(plugins.environment());
+        ModelSpec modelSpec = model.spec(provider, numClasses);
+        ModelOptions.checkInputSize(provider, modelSpec, "--crop", crop, crop);
         int[] hw = ModelCommand.size("--image", image);
         if (images < 1) {
             throw new ConfigException("--images must be at least 1, got " + images);
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("variant", hrnetSpec.name());
+        out.put("arch", provider.name());
+        out.put("variant", modelSpec.variant());
         out.put("num_classes", numClasses);
         out.put("image", List.of(hw[0], hw[1]));
         out.put("crop", crop);
@@ -89,7 +93,7 @@ final class BenchInferCommand implements Callable<Integer> {
         ModelCommand.Bench.loadAverage().ifPresent(l -> out.put("load_average_before", l));
         PrintWriter w = spec.commandLine().getOut();
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (LoadedModel model = LoadedModel.random(hrnetSpec, numClasses, crop, crop, 1L);
+        try (LoadedModel model = LoadedModel.random(provider, modelSpec, crop, crop, 1L);
                 Mat bgr = syntheticImage(hw[0], hw[1])) {
             float[] window = new float[crop * crop * 3];
             Random rnd = new Random(3);

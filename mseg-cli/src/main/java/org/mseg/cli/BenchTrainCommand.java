@@ -14,17 +14,17 @@ import java.util.concurrent.Callable;
 import org.mseg.api.ConfigException;
 import org.mseg.api.MsegException;
 import org.mseg.api.config.Precision;
+import org.mseg.api.model.ModelProvider;
+import org.mseg.api.model.ModelSpec;
+import org.mseg.engine.model.GraphModels;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.datasets.loader.LabelTarget;
 import org.mseg.datasets.loader.MultiDatasetLoader;
 import org.mseg.datasets.loader.StreamSpec;
 import org.mseg.datasets.synth.SyntheticMseg;
 import org.mseg.datasets.transform.TransformParams;
-import org.mseg.hrnet.Hrnet;
-import org.mseg.hrnet.HrnetSpec;
 import org.mseg.engine.LowPrecisionKernels;
 import org.mseg.engine.DatasetSlice;
-import org.mseg.hrnet.HrnetGraphModel;
 import org.mseg.engine.LoaderBatchSource;
 import org.mseg.engine.PolyLrSchedule;
 import org.mseg.engine.StepBatch;
@@ -57,16 +57,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Mixin
     PluginOptions plugins;
 
-    @Option(names = "--arch", defaultValue = "hrnet", paramLabel = "NAME", description = "Architecture (default: ${DEFAULT-VALUE}).")
-    String arch;
-
-    @Option(names = "--width", paramLabel = "W", defaultValue = "48",
-            description = "HRNet width 18, 32 or 48 (default: ${DEFAULT-VALUE}).")
-    int width;
-
-    @Option(names = "--variant", paramLabel = "NAME", description = "HRNet variant by name (e.g. tiny); overrides"
-            + " --width.")
-    String variant;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--crop", paramLabel = "S", defaultValue = "257",
             description = "Square crop size, 8k+1 (default: ${DEFAULT-VALUE}).")
@@ -97,27 +89,29 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!arch.equals("hrnet")) {
-            throw new ConfigException("--arch " + arch + ": only hrnet is available in the TensorFlow engine");
-        }
         if (steps < 1 || batch < 1) {
             throw new ParameterException(spec.commandLine(), "--steps and --batch must be at least 1");
         }
+        PluginEnvironment env = plugins.environment();
+        ModelProvider provider = model.provider(env);
+        int classes = 194;
+        ModelSpec modelSpec = model.spec(provider, classes);
         try {
-            Hrnet.checkInputSize(crop, crop);
+            provider.checkInputSize(modelSpec, crop, crop);
         } catch (MsegException e) {
             throw new ParameterException(spec.commandLine(), "--crop: " + e.getMessage());
         }
         List<Precision> measured = new ArrayList<>();
         for (String name : precisions) {
             Precision p = Precision.fromConfigName(name.trim());
-            Hrnet.computeType(p);
+            if (!provider.precisions().contains(p)) {
+                throw new ConfigException("--precision " + p.configName() + ": arch '" + provider.name()
+                        + "' computes in " + provider.precisions().stream().sorted().map(Precision::configName)
+                                .toList());
+            }
             LowPrecisionKernels.require(p, "--precision"); // before any data or graph: the fix, not a native error
             measured.add(p);
         }
-        HrnetSpec hrnet = HrnetSpec.named(variant != null ? variant : "w" + width);
-        PluginEnvironment env = plugins.environment();
-        int classes = 194;
         Path dir = Files.createTempDirectory("mseg-bench-train");
         try {
             SyntheticMseg.Summary data = SyntheticMseg.ensure(dir, new SyntheticMseg.Options(4, 1,
@@ -128,7 +122,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             long trainable = 0;
             for (Precision precision : measured) {
                 try (Trainer trainer = Trainer.builder()
-                        .model(tf -> new HrnetGraphModel(Hrnet.create(tf, hrnet, classes, 0L)))
+                        .model(tf -> GraphModels.build(provider, modelSpec, tf, 0L))
                         .slices(List.of(new DatasetSlice(DATASET, 0, batch)))
                         .crop(crop, crop)
                         .precision(precision)
@@ -147,7 +141,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                             .flatMap(g -> g.variables().stream()).mapToLong(v -> v.shape().size()).sum();
                 }
             }
-            report(hrnet, classes, trainable, timings);
+            report(provider.name() + " " + modelSpec.variant(), classes, trainable, timings);
             return MsegCommand.OK;
         } finally {
             deleteTree(dir);
@@ -168,7 +162,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         return seconds;
     }
 
-    private void report(HrnetSpec hrnet, int classes, long params, List<Timing> timings) {
+    private void report(String model, int classes, long params, List<Timing> timings) {
         PrintWriter out = spec.commandLine().getOut();
         Timing base = timings.get(0);
         if (json) {
@@ -188,7 +182,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             m.remove("precision");
             m.remove("const_vs_" + base.precision().configName());
             m.put("params", params);
-            m.put("variant", hrnet.name());
+            m.put("model", model);
             m.put("classes", classes);
             m.put("crop", crop);
             m.put("batch", batch);
@@ -199,8 +193,8 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
             out.println(Json.write(m, false));
         } else {
-            out.printf(Locale.ROOT, "HRNet %s, %d classes, %,d trainable parameters, batch %d at %dx%d, median of %d"
-                    + " steps after one warm-up:%n", hrnet.name(), classes, params, batch, crop, crop, steps);
+            out.printf(Locale.ROOT, "%s, %d classes, %,d trainable parameters, batch %d at %dx%d, median of %d"
+                    + " steps after one warm-up:%n", model, classes, params, batch, crop, crop, steps);
             for (Timing t : timings) {
                 String name = t.precision().configName();
                 out.printf(Locale.ROOT, "  %-5s fixed batch:  %.3f s/step", name, t.constant());

@@ -152,13 +152,14 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         if (!json && Verbosity.of(spec).showsProgress()) {
             w.printf(Locale.ROOT, "evaluating %s (%s, %d classes, %s) at base %s, scales %s, %d×%d windows%n", ckpt,
-                    meta.variant(), meta.numClasses(), meta.taxonomy(), base, settings.scales(),
+                    meta.arch() + " " + meta.variant(), meta.numClasses(), meta.taxonomy(), base, settings.scales(),
                     settings.cropHeight(), settings.cropWidth());
             w.flush();
         }
         List<DatasetEvaluator.Result> results = new ArrayList<>();
         List<List<HtmlReport.Triplet>> exampleFiles = new ArrayList<>();
-        LoadedModel model = cached ? null : LoadedModel.open(ckpt, settings.cropHeight(), settings.cropWidth());
+        LoadedModel model = cached ? null
+                : LoadedModel.open(ckpt, settings.cropHeight(), settings.cropWidth(), env.models());
         try {
             for (EvaluationPlan plan : plans) {
                 DatasetDefinition d = plan.dataset();

@@ -163,7 +163,7 @@ final class InferCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         createOutputFolder(out);
         Palette palette = Palette.standard();
-        try (LoadedModel model = LoadedModel.open(ckpt, settings.cropHeight(), settings.cropWidth())) {
+        try (LoadedModel model = LoadedModel.open(ckpt, settings.cropHeight(), settings.cropWidth(), env.models())) {
             Segmenter segmenter = new Segmenter(model, projection, settings);
             w.printf(Locale.ROOT, "model %s (%s, %d classes) -> %d %s classes; base %s, scales %s, window %d x %d%s%n",
                     ckpt.toAbsolutePath(), meta.variant(), meta.numClasses(), names.size(),

@@ -21,18 +21,14 @@ import org.mseg.api.model.LayerSummary;
 import org.mseg.api.model.ModelProvider;
 import org.mseg.api.model.ModelSpec;
 import org.mseg.api.taxonomy.TaxonomyDefinition;
-import org.mseg.hrnet.BatchNormMode;
-import org.mseg.hrnet.Hrnet;
-import org.mseg.hrnet.HrnetForward;
-import org.mseg.hrnet.HrnetSpec;
-import org.mseg.hrnet.InvalidInputSizeException;
 import org.mseg.engine.model.LoadReport;
 import org.mseg.engine.model.StateDictException;
-import org.mseg.hrnet.StateDictLoader;
 import org.mseg.engine.checkpoint.CheckpointMetadata;
 import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.api.json.Json;
 import org.mseg.engine.checkpoint.LoadedModel;
+import org.mseg.engine.model.GraphModel;
+import org.mseg.engine.model.GraphModels;
 import org.mseg.pytorch.Npy;
 import org.mseg.pytorch.NpyArray;
 import org.mseg.pytorch.LazyStateDict;
@@ -41,9 +37,12 @@ import org.mseg.taxonomy.TaxonomyConverter;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Operand;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.RewriterConfig;
@@ -70,14 +69,8 @@ final class ModelCommand {
         @Mixin
         PluginOptions plugins;
 
-        @Option(names = "--arch", defaultValue = "hrnet", paramLabel = "NAME", description = "Architecture (TRAIN.arch). Default: ${DEFAULT-VALUE}.")
-        String arch;
-
-        @Option(names = "--width", paramLabel = "N", description = "HRNet width: 48, 32 or 18 (variant wN).")
-        Integer width;
-
-        @Option(names = "--variant", paramLabel = "NAME", description = "Variant by name, e.g. w48 or tiny.")
-        String variant;
+        @Mixin
+        ModelOptions model;
 
         @Option(names = "--num-classes", defaultValue = "194", paramLabel = "N",
                 description = "Number of classes. Default: ${DEFAULT-VALUE}.")
@@ -89,19 +82,14 @@ final class ModelCommand {
 
         @Override
         public Integer call() {
-            ModelProvider provider = plugins.environment().models().get(arch);
-            if (width != null && variant != null) {
-                throw new ConfigException("Give either --width or --variant, not both.");
-            }
-            String v = variant != null ? variant : width != null ? "w" + width : provider.variants().get(0);
-            if (numClasses < 1) {
-                throw new ConfigException("--num-classes must be positive, was " + numClasses + ".");
-            }
+            ModelProvider provider = model.provider(plugins.environment());
+            ModelSpec modelSpec = model.spec(provider, numClasses);
+            String arch = provider.name();
+            String v = modelSpec.variant();
             String[] hw = input.split("x");
             if (hw.length != 2 || !hw[0].matches("\\d+") || !hw[1].matches("\\d+")) {
                 throw new ConfigException("--input must look like 713x713 (height x width), was '" + input + "'.");
             }
-            ModelSpec modelSpec = new ModelSpec(arch, v, numClasses);
             long params = provider.parameterCount(v, numClasses);
             List<LayerSummary> rows = provider.summary(modelSpec, Integer.parseInt(hw[0]), Integer.parseInt(hw[1]));
             PrintWriter out = spec.commandLine().getOut();
@@ -118,37 +106,11 @@ final class ModelCommand {
         }
     }
 
-    /** Class-head keys of the HRNet ImageNet classifier ({@code hrnetv2_w48_imagenet_pretrained.pth}). */
-    static final List<String> IMAGENET_HEAD = List.of("incre_modules", "downsamp_modules", "final_layer", "classifier");
-
     /** How many keys of each kind the import report lists. */
     static final int REPORT_KEYS = 5;
 
     /** Name written to checkpoints whose class names are unknown. */
     static final String UNSPECIFIED_TAXONOMY = "unspecified";
-
-    /** Keys {@code model import --spec} reads; {@code inputShape} is accepted and ignored (fixtures carry it). */
-    static final List<String> SPEC_KEYS = List.of("name", "stemChannels", "stage1Planes", "stage1Blocks", "width",
-            "baseWidth", "blocksPerBranch", "modules", "modulesPerStage", "numClasses", "inputShape");
-
-    /** The state dict split into the keys to load and the ImageNet classification head to skip. */
-    record Partition<T>(Map<String, T> model, List<String> skipped) {
-    }
-
-    /** Separates the ImageNet classification head ({@link #IMAGENET_HEAD}) from the keys the model may use. */
-    static <T> Partition<T> partition(Map<String, T> stateDict) {
-        Map<String, T> model = new LinkedHashMap<>();
-        List<String> skipped = new ArrayList<>();
-        stateDict.forEach((key, tensor) -> {
-            boolean head = IMAGENET_HEAD.stream().anyMatch(p -> key.equals(p) || key.startsWith(p + "."));
-            if (head) {
-                skipped.add(key);
-            } else {
-                model.put(key, tensor);
-            }
-        });
-        return new Partition<>(model, List.copyOf(skipped));
-    }
 
     /** The taxonomy and class names of an imported model. */
     record Classes(String taxonomy, List<String> names) {
@@ -174,11 +136,15 @@ final class ModelCommand {
         return new Classes(UNSPECIFIED_TAXONOMY, CheckpointMetadata.placeholderClassNames(numClasses));
     }
 
-    /** An HRNet spec read from a {@code spec.json} (the format of the PyTorch fixtures), plus its class count. */
-    record SpecFile(HrnetSpec spec, Integer numClasses) {
+    /**
+     * A model shape read from {@code --spec FILE}: a JSON object of the provider's own parameters, with optional
+     * {@code name} (the variant's label) and {@code numClasses}. For HRNet it is the format of the PyTorch fixtures'
+     * {@code spec.json}.
+     */
+    record SpecFile(String name, Integer numClasses, Map<String, Object> parameters) {
     }
 
-    /** Reads {@code --spec FILE}; every error is a {@link ConfigException} naming the file and key. */
+    /** Reads {@code --spec FILE}; every error is a {@link ConfigException} naming the file. */
     static SpecFile readSpec(Path file) {
         String text;
         try {
@@ -188,48 +154,20 @@ final class ModelCommand {
         }
         Object json = Json.parse(text, file.toString());
         if (!(json instanceof Map<?, ?> map)) {
-            throw new ConfigException(file + ": an HRNet spec must be a JSON object");
+            throw new ConfigException(file + ": a model spec must be a JSON object");
         }
-        for (Object key : map.keySet()) {
-            if (!SPEC_KEYS.contains(key)) {
-                throw new ConfigException(file + ": unknown key '" + key + "'; known keys: "
-                        + String.join(", ", SPEC_KEYS));
-            }
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        map.forEach((k, v) -> parameters.put(String.valueOf(k), v));
+        Object name = parameters.remove("name");
+        Object classes = parameters.remove("numClasses");
+        if (name != null && !(name instanceof String)) {
+            throw new ConfigException(file + ": key 'name' must be a string");
         }
-        String name = map.get("name") instanceof String n ? n : "custom";
-        try {
-            HrnetSpec spec = new HrnetSpec(name, specInt(file, map, "stemChannels"), specInt(file, map, "stage1Planes"),
-                    specInt(file, map, "stage1Blocks"), specInt(file, map, "width", "baseWidth"),
-                    specInt(file, map, "blocksPerBranch"), specIntList(file, map, "modules", "modulesPerStage"));
-            Integer classes = map.containsKey("numClasses") ? specInt(file, map, "numClasses") : null;
-            return new SpecFile(spec, classes);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(file + ": " + e.getMessage(), e);
+        if (classes != null && !(classes instanceof Long l && l >= 1 && l <= Integer.MAX_VALUE)) {
+            throw new ConfigException(file + ": key 'numClasses' must be a positive integer");
         }
-    }
-
-    private static Object specValue(Path file, Map<?, ?> map, String... keys) {
-        for (String k : keys) {
-            if (map.containsKey(k)) {
-                return map.get(k);
-            }
-        }
-        throw new ConfigException(file + ": missing key '" + String.join("' or '", keys) + "'");
-    }
-
-    private static int specInt(Path file, Map<?, ?> map, String... keys) {
-        if (specValue(file, map, keys) instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
-            return l.intValue();
-        }
-        throw new ConfigException(file + ": key '" + keys[0] + "' must be an integer");
-    }
-
-    private static List<Integer> specIntList(Path file, Map<?, ?> map, String... keys) {
-        if (specValue(file, map, keys) instanceof List<?> list
-                && list.stream().allMatch(x -> x instanceof Long l && Math.abs(l) < Integer.MAX_VALUE)) {
-            return list.stream().map(x -> ((Long) x).intValue()).toList();
-        }
-        throw new ConfigException(file + ": key '" + keys[0] + "' must be an array of integers");
+        return new SpecFile(name == null ? "custom" : (String) name,
+                classes == null ? null : ((Long) classes).intValue(), parameters);
     }
 
     /** Parses {@code HxW}. */
@@ -239,18 +177,6 @@ final class ModelCommand {
             throw new ConfigException(option + " must look like 713x713 (height x width), was '" + value + "'.");
         }
         return new int[] {Integer.parseInt(hw[0]), Integer.parseInt(hw[1])};
-    }
-
-    /** The named HRNet variant of {@code --width}/{@code --variant}, at most one of them. */
-    static HrnetSpec namedSpec(Integer width, String variant) {
-        if (width != null && variant != null) {
-            throw new ConfigException("Give either --width or --variant, not both.");
-        }
-        try {
-            return HrnetSpec.named(variant != null ? variant : "w" + width);
-        } catch (MsegException e) {
-            throw new ConfigException(e.getMessage() + " (--width takes 48, 32 or 18)", e);
-        }
     }
 
     static float[] nchwToNhwc(float[] x, int n, int c, int h, int w) {
@@ -285,12 +211,13 @@ final class ModelCommand {
         return out;
     }
 
-    /** {@code mseg-cli model import}: PyTorch state dict to MSeg checkpoint folder. */
+    /** {@code mseg-cli model import}: PyTorch state dict to MSeg checkpoint folder, by the model's import rules. */
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Convert a PyTorch HRNet state dict into an MSeg checkpoint folder.",
-                    "Accepts MSeg's released models ('module.' keys, {\"state_dict\": ...}) and the ImageNet backbone "
-                            + "hrnetv2_w48_imagenet_pretrained.pth (its classification head is skipped; it has no "
-                            + "segmentation head, so add --allow-partial). "
+            description = {"Convert a PyTorch state dict into an MSeg checkpoint folder, by the import rules of the "
+                    + "model provider named with --arch (key names, layouts).",
+                    "For hrnet: MSeg's released models ('module.' keys, {\"state_dict\": ...}) and the ImageNet "
+                            + "backbone hrnetv2_w48_imagenet_pretrained.pth (its classification head is skipped; it "
+                            + "has no segmentation head, so add --allow-partial). "
                             + "Prints how many keys were loaded, missing, unexpected, skipped and ignored."})
     static final class Import implements Callable<Integer> {
         @Spec
@@ -302,18 +229,12 @@ final class ModelCommand {
         @Option(names = "--from", required = true, paramLabel = "FILE", description = "PyTorch checkpoint (.pth).")
         Path from;
 
-        @Option(names = "--arch", defaultValue = "hrnet", paramLabel = "NAME", description = "Architecture. Default: ${DEFAULT-VALUE}.")
-        String arch;
+        @Mixin
+        ModelOptions model;
 
-        @Option(names = "--width", paramLabel = "N", description = "HRNet width: 48, 32 or 18 (variant wN).")
-        Integer width;
-
-        @Option(names = "--variant", paramLabel = "NAME", description = "Variant by name: w48, w32, w18 or tiny.")
-        String variant;
-
-        @Option(names = "--spec", paramLabel = "FILE", description = {"Custom HRNet shape as JSON: stemChannels, "
-                + "stage1Planes, stage1Blocks, width, blocksPerBranch, modules [m2, m3, m4], optional name and "
-                + "numClasses (the format of the PyTorch fixtures' spec.json)."})
+        @Option(names = "--spec", paramLabel = "FILE", description = {"Custom model shape as JSON: the provider's "
+                + "parameters, optional name and numClasses. For hrnet: stemChannels, stage1Planes, stage1Blocks, "
+                + "width, blocksPerBranch, modules [m2, m3, m4] (the format of the PyTorch fixtures' spec.json)."})
         Path specFile;
 
         @Option(names = "--num-classes", paramLabel = "N",
@@ -336,29 +257,23 @@ final class ModelCommand {
 
         @Override
         public Integer call() {
-            ModelProvider provider = plugins.environment().models().get(arch);
-            if (!provider.name().equals(CheckpointMetadata.HRNET)) {
-                throw new ConfigException("model import supports --arch hrnet only, was '" + arch + "'.");
-            }
-            int given = (width != null ? 1 : 0) + (variant != null ? 1 : 0) + (specFile != null ? 1 : 0);
+            ModelProvider provider = model.provider(plugins.environment());
+            int given = (model.width != null ? 1 : 0) + (model.variant != null ? 1 : 0) + (specFile != null ? 1 : 0);
             if (given != 1) {
                 throw new ConfigException("Give exactly one of --width, --variant or --spec.");
             }
-            HrnetSpec hrnetSpec;
             Integer classes = numClasses;
+            SpecFile sf = null;
             if (specFile != null) {
                 if (!Files.isRegularFile(specFile)) {
                     throw new ConfigException("--spec " + specFile + " does not exist.");
                 }
-                SpecFile sf = readSpec(specFile);
-                hrnetSpec = sf.spec();
+                sf = readSpec(specFile);
                 if (sf.numClasses() != null && classes != null && !sf.numClasses().equals(classes)) {
                     throw new ConfigException("--num-classes " + classes + " contradicts numClasses "
                             + sf.numClasses() + " in " + specFile + ".");
                 }
                 classes = classes != null ? classes : sf.numClasses();
-            } else {
-                hrnetSpec = namedSpec(width, variant);
             }
             TaxonomyConverter converter = TaxonomyConverter.of(plugins.environment());
             if (classes == null && taxonomy != null) {
@@ -370,6 +285,16 @@ final class ModelCommand {
             if (classes < 1) {
                 throw new ConfigException("--num-classes must be positive, was " + classes + ".");
             }
+            ModelSpec modelSpec = sf != null ? new ModelSpec(provider.name(), sf.name(), classes, sf.parameters())
+                    : model.spec(provider, classes);
+            Map<String, Object> stored;
+            try {
+                stored = provider.checkpointParameters(modelSpec); // the provider checks its own parameters
+            } catch (ConfigException e) {
+                throw new ConfigException((specFile != null ? specFile.toString() : "--variant") + ": "
+                        + e.getMessage(), e);
+            }
+            modelSpec = new ModelSpec(modelSpec.arch(), modelSpec.variant(), classes, stored);
             Classes names = classes(converter, taxonomy, classes);
             if (!Files.isRegularFile(from)) {
                 throw new ConfigException("--from " + from + " does not exist or is not a file.");
@@ -388,30 +313,29 @@ final class ModelCommand {
             PrintWriter pw = spec.commandLine().getOut();
             // Lazy: only the tensors the model loads are read, so an unused key costs nothing whatever it holds.
             try (LazyStateDict stateDict = LazyStateDict.open(from); Graph graph = new Graph()) {
-                Partition<long[]> parts = partition(stateDict.shapes());
-                Hrnet model = Hrnet.create(graph, hrnetSpec, classes, 0L);
+                GraphModel graphModel = GraphModels.build(provider, modelSpec, Ops.create(graph), 0L);
                 try (Session session = new Session(graph)) {
                     LoadReport report;
                     try {
-                        report = StateDictLoader.load(session, model, parts.model(), stateDict::tensor);
+                        report = graphModel.importStateDict(session, stateDict.shapes(), stateDict::tensor);
                     } catch (StateDictException e) {
                         throw new ConfigException(from + ": " + e.getMessage(), e);
                     }
+                    String what = provider.name() + " " + modelSpec.variant();
                     pw.printf("%s: %d tensors%s%n", from, stateDict.keys().size(),
                             stateDict.location().isEmpty() ? "" : " under '" + stateDict.location() + "'");
-                    pw.printf("model: hrnet %s, %d classes, taxonomy %s%n%n", hrnetSpec.name(), classes,
-                            names.taxonomy());
+                    pw.printf("model: %s, %d classes, taxonomy %s%n%n", what, classes, names.taxonomy());
                     TextTable t = new TextTable("KEYS", "COUNT", "FIRST KEYS");
                     t.row("loaded", report.loaded().size(), first(report.loaded()));
                     t.row("missing", report.missing().size(), first(report.missing()));
                     t.row("unexpected", report.unexpected().size(), first(report.unexpected()));
-                    t.row("skipped", parts.skipped().size(), first(parts.skipped()));
+                    t.row("skipped", report.skipped().size(), first(report.skipped()));
                     t.row("ignored", report.ignored().size(), first(report.ignored()));
                     t.print(pw);
                     pw.println();
-                    if (!parts.skipped().isEmpty()) {
-                        pw.println("skipped: the ImageNet classification head (" + String.join(", ", IMAGENET_HEAD)
-                                + ")");
+                    if (!report.skipped().isEmpty()) {
+                        pw.println("skipped: left out on purpose by the " + provider.name() + " import rules (for "
+                                + "hrnet: the ImageNet classification head)");
                     }
                     if (!report.ignored().isEmpty()) {
                         pw.println("ignored: BN batch counters (num_batches_tracked), unused by TensorFlow");
@@ -422,14 +346,14 @@ final class ModelCommand {
                         spec.commandLine().getErr().flush();
                     });
                     if (!report.complete() && !allowPartial) {
-                        throw new ConfigException(from + " does not match hrnet " + hrnetSpec.name() + " with "
+                        throw new ConfigException(from + " does not match " + what + " with "
                                 + classes + " classes: " + report.missing().size() + " missing and "
                                 + report.unexpected().size() + " unexpected keys (listed above). Check "
                                 + "--width/--variant/--spec and --num-classes; "
                                 + "add --allow-partial to keep the random initialisation of missing keys (e.g. the "
                                 + "head, when importing an ImageNet backbone).");
                     }
-                    CheckpointMetadata meta = CheckpointMetadata.of(hrnetSpec, classes, names.taxonomy(),
+                    CheckpointMetadata meta = CheckpointMetadata.of(provider, modelSpec, names.taxonomy(),
                             names.names());
                     Checkpoints.write(out, session, meta);
                 }
@@ -455,6 +379,9 @@ final class ModelCommand {
     static final class Logits implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Mixin
+        PluginOptions plugins;
 
         @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "Checkpoint folder.")
         Path checkpoint;
@@ -491,8 +418,8 @@ final class ModelCommand {
                 NpyArray y = NpyArray.of(nhwcToNchw(logits, n, c, h, w), n, c, h, w);
                 Npy.write(out, y);
                 PrintWriter pw = spec.commandLine().getOut();
-                pw.printf("Wrote %s: logits %s of hrnet %s (taxonomy %s)%n", out, y.shapeText(),
-                        model.metadata().variant(), model.metadata().taxonomy());
+                pw.printf("Wrote %s: logits %s of %s %s (taxonomy %s)%n", out, y.shapeText(),
+                        model.metadata().arch(), model.metadata().variant(), model.metadata().taxonomy());
                 pw.flush();
             }
             return MsegCommand.OK;
@@ -500,8 +427,11 @@ final class ModelCommand {
 
         private LoadedModel open(Path dir, int h, int w) {
             try {
-                return LoadedModel.open(dir, h, w);
-            } catch (InvalidInputSizeException e) {
+                return LoadedModel.open(dir, h, w, plugins.environment().models());
+            } catch (ConfigException | org.mseg.engine.checkpoint.CheckpointException e) {
+                throw e;
+            } catch (MsegException e) {
+                // the model refuses the size (HRNet: 8k + 1)
                 throw new ConfigException("--input " + input + ": " + e.getMessage(), e);
             }
         }
@@ -509,17 +439,17 @@ final class ModelCommand {
 
     /** {@code mseg-cli model bench}: graph build and inference times, wall and process CPU. */
     @Command(name = "bench", mixinStandardHelpOptions = true,
-            description = {"Time building an HRNet inference graph and running it on one random image "
-                    + "(random weights). Default: W48, 194 classes, 713x713."})
+            description = {"Time building a model's inference graph and running it on one random image "
+                    + "(random weights). Default: hrnet w48, 194 classes, 713x713."})
     static final class Bench implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--width", paramLabel = "N", description = "HRNet width: 48, 32 or 18 (variant wN).")
-        Integer width;
+        @Mixin
+        PluginOptions plugins;
 
-        @Option(names = "--variant", paramLabel = "NAME", description = "Variant by name. Default: w48.")
-        String variant;
+        @Mixin
+        ModelOptions model;
 
         @Option(names = "--num-classes", defaultValue = "194", paramLabel = "N",
                 description = "Number of classes. Default: ${DEFAULT-VALUE}.")
@@ -547,23 +477,17 @@ final class ModelCommand {
 
         @Override
         public Integer call() {
-            HrnetSpec hrnetSpec = width == null && variant == null ? HrnetSpec.w48() : namedSpec(width, variant);
-            if (numClasses < 1) {
-                throw new ConfigException("--num-classes must be positive, was " + numClasses + ".");
-            }
+            ModelProvider provider = model.provider(plugins.environment());
+            ModelSpec modelSpec = model.spec(provider, numClasses);
             if (runs < 0) {
                 throw new ConfigException("--runs must not be negative, was " + runs + ".");
             }
             int[] hw = size("--input", input);
-            try {
-                Hrnet.checkInputSize(hw[0], hw[1]);
-            } catch (InvalidInputSizeException e) {
-                throw new ConfigException("--input: " + e.getMessage(), e);
-            }
+            ModelOptions.checkInputSize(provider, modelSpec, "--input", hw[0], hw[1]);
             String tfVersion = TensorFlow.version();
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("arch", "hrnet");
-            m.put("variant", hrnetSpec.name());
+            m.put("arch", provider.name());
+            m.put("variant", modelSpec.variant());
             m.put("numClasses", numClasses);
             m.put("input", List.of(1, hw[0], hw[1], 3));
             m.put("processors", Runtime.getRuntime().availableProcessors());
@@ -576,10 +500,14 @@ final class ModelCommand {
             loadAverage().ifPresent(l -> m.put("loadAverageBefore", l));
             try (Graph graph = new Graph()) {
                 long t0 = System.nanoTime();
-                Hrnet model = Hrnet.create(graph, hrnetSpec, numClasses, 1L);
-                HrnetForward eval = model.forward("eval", 1, hw[0], hw[1], BatchNormMode.INFERENCE);
+                Ops tf = Ops.create(graph);
+                GraphModel graphModel = GraphModels.build(provider, modelSpec, tf, 1L);
+                Placeholder<TFloat32> evalInput = tf.withName("eval_input").placeholder(TFloat32.class,
+                        Placeholder.shape(Shape.of(1, hw[0], hw[1], 3)));
+                Operand<TFloat32> evalLogits = graphModel.forward("eval", evalInput, false).logits();
                 m.put("graphBuildMs", millis(t0));
-                m.put("trainableParameters", model.trainableParameterCount());
+                m.put("trainableParameters", graphModel.parameterGroups().stream()
+                        .flatMap(g -> g.variables().stream()).mapToLong(v -> v.shape().size()).sum());
                 ConfigProto config = noGraphOptimizer ? ConfigProto.newBuilder().setGraphOptions(
                         GraphOptions.newBuilder().setRewriteOptions(
                                 RewriterConfig.newBuilder().setDisableMetaOptimizer(true))).build()
@@ -596,7 +524,7 @@ final class ModelCommand {
                     for (int run = 0; run <= runs; run++) {
                         OptionalDouble cpuStart = processCpuMillis();
                         long start = System.nanoTime();
-                        try (Result r = session.runner().feed(eval.input(), in).fetch(eval.logits()).run()) {
+                        try (Result r = session.runner().feed(evalInput, in).fetch(evalLogits).run()) {
                             double ms = millis(start);
                             OptionalDouble cpuEnd = processCpuMillis();
                             if (run > 0 && cpuStart.isPresent() && cpuEnd.isPresent()) {
@@ -613,7 +541,7 @@ final class ModelCommand {
                         }
                     }
                     if (checkpointIo) {
-                        timeCheckpointIo(session, hrnetSpec, m);
+                        timeCheckpointIo(session, provider, modelSpec, m);
                     }
                     m.put("runMs", times);
                     if (!times.isEmpty()) {
@@ -631,8 +559,8 @@ final class ModelCommand {
             if (json) {
                 pw.println(Json.write(m, true));
             } else {
-                pw.printf("hrnet %s, %d classes, input 1x%dx%dx3 (TensorFlow %s, %d processors)%n", hrnetSpec.name(),
-                        numClasses, hw[0], hw[1], tfVersion, Runtime.getRuntime().availableProcessors());
+                pw.printf("%s %s, %d classes, input 1x%dx%dx3 (TensorFlow %s, %d processors)%n", provider.name(),
+                        modelSpec.variant(), numClasses, hw[0], hw[1], tfVersion, Runtime.getRuntime().availableProcessors());
                 pw.printf("graph build (variables + inference forward): %8.0f ms%n", (Double) m.get("graphBuildMs"));
                 pw.printf("variable initialisation:                     %8.0f ms%n", (Double) m.get("variableInitMs"));
                 pw.printf("first run (incl. graph optimisation):        %8.0f ms%n", (Double) m.get("firstRunMs"));
@@ -656,7 +584,8 @@ final class ModelCommand {
             return MsegCommand.OK;
         }
 
-        private void timeCheckpointIo(Session session, HrnetSpec hrnetSpec, Map<String, Object> m) {
+        private void timeCheckpointIo(Session session, ModelProvider provider, ModelSpec modelSpec,
+                Map<String, Object> m) {
             Path tmp;
             try {
                 tmp = Files.createTempDirectory("mseg-bench-");
@@ -666,7 +595,7 @@ final class ModelCommand {
             Path dir = tmp.resolve("checkpoint");
             try {
                 long ts = System.nanoTime();
-                Checkpoints.write(dir, session, CheckpointMetadata.of(hrnetSpec, numClasses, UNSPECIFIED_TAXONOMY,
+                Checkpoints.write(dir, session, CheckpointMetadata.of(provider, modelSpec, UNSPECIFIED_TAXONOMY,
                         CheckpointMetadata.placeholderClassNames(numClasses)));
                 m.put("checkpointWriteMs", millis(ts));
                 m.put("checkpointBytes", Files.size(dir.resolve(Checkpoints.DATA_FILE))

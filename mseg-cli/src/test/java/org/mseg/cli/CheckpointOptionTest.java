@@ -42,8 +42,8 @@ class CheckpointOptionTest {
 
     @Test
     void aCheckpointTrainedWithPluginsThatAreNotLoadedNamesThem() {
-        org.mseg.engine.checkpoint.CheckpointMetadata meta = org.mseg.engine.checkpoint.CheckpointMetadata.of(
-                org.mseg.hrnet.HrnetSpec.tiny(), 2, "farm-2", java.util.List.of("a", "b"))
+        org.mseg.engine.checkpoint.CheckpointMetadata meta = TestCheckpoints.metadata(
+                TestCheckpoints.tinyHrnet(2), "farm-2", java.util.List.of("a", "b"))
                 .withTraining(java.util.Map.of("plugins", java.util.List.of("org.example.farm@1.2", "org.mseg.api")));
         org.mseg.api.plugin.PluginEnvironment env = org.mseg.api.plugin.PluginEnvironment.boot();
         String w = CheckpointOption.missingPlugins(Path.of("runs/r"), meta, env).orElseThrow();

@@ -29,8 +29,6 @@ import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.train.StepReport;
 import org.mseg.cli.CliTest.Run;
 import org.mseg.datasets.synth.SyntheticMseg;
-import org.mseg.hrnet.Hrnet;
-import org.mseg.hrnet.HrnetSpec;
 import org.mseg.engine.checkpoint.CheckpointMetadata;
 import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.engine.TensorBoardListener;
@@ -53,13 +51,7 @@ class EvaluateInferCommandTest {
         synth = SyntheticMseg.ensure(dir.resolve("data"), new SyntheticMseg.Options(2, 3, 48, 40, 5), env);
         checkpoint = dir.resolve("ckpt");
         List<String> names = TaxonomyConverter.of(env).universal().classNames();
-        try (Graph g = new Graph()) {
-            Hrnet.create(g, HrnetSpec.tiny(), 194, 11L);
-            try (Session s = new Session(g)) {
-                s.initialize();
-                Checkpoints.write(checkpoint, s, CheckpointMetadata.of(HrnetSpec.tiny(), 194, "universal", names));
-            }
-        }
+        TestCheckpoints.write(checkpoint, TestCheckpoints.tinyHrnet(194), 11L, "universal", names, Map.of());
         // A small CamVid-like zero-shot dataset: 2 images with 11-class labels, listed beside the synthetic lists.
         Path camvid = synth.dataRoot().resolve("Camvid");
         List<String> lines = new ArrayList<>();

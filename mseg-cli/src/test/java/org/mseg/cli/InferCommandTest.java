@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.cli.CliTest.Run;
-import org.mseg.hrnet.Hrnet;
-import org.mseg.hrnet.HrnetSpec;
 import org.mseg.engine.checkpoint.CheckpointMetadata;
 import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.taxonomy.TaxonomyConverter;
@@ -36,14 +34,8 @@ class InferCommandTest {
     static void setUp() throws Exception {
         List<String> names = TaxonomyConverter.of(PluginEnvironment.boot()).universal().classNames();
         trained = dir.resolve("ckpt");
-        try (Graph g = new Graph()) {
-            Hrnet.create(g, HrnetSpec.tiny(), 194, 5L);
-            try (Session s = new Session(g)) {
-                s.initialize();
-                Checkpoints.write(trained, s, CheckpointMetadata.of(HrnetSpec.tiny(), 194, "universal", names)
-                        .withTraining(Map.of("iteration", 1, "config", Map.of("train_h", 33, "train_w", 33))));
-            }
-        }
+        TestCheckpoints.write(trained, TestCheckpoints.tinyHrnet(194), 5L, "universal", names,
+                Map.of("iteration", 1, "config", Map.of("train_h", 33, "train_w", 33)));
     }
 
     static Path image(String name, int h, int w) {

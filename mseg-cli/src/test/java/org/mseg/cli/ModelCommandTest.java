@@ -21,7 +21,6 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.ConfigException;
 import org.mseg.api.PluginException;
-import org.mseg.hrnet.HrnetSpec;
 import org.mseg.engine.checkpoint.CheckpointMetadata;
 import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.api.json.Json;
@@ -184,22 +183,6 @@ class ModelCommandTest {
     }
 
     @Test
-    void theImagenetClassificationHeadIsSkipped() {
-        TorchTensor t = new TorchTensor(new long[] {1}, new float[] {0f}, "float32");
-        Map<String, TorchTensor> dict = new LinkedHashMap<>();
-        for (String key : List.of("conv1.weight", "incre_modules.0.0.conv1.weight", "downsamp_modules.2.0.weight",
-                "final_layer.0.bias", "classifier.weight", "classifier.bias", "last_layer.0.weight",
-                "final_layer_extra.weight")) {
-            dict.put(key, t);
-        }
-        ModelCommand.Partition p = ModelCommand.partition(dict);
-        assertEquals(List.of("incre_modules.0.0.conv1.weight", "downsamp_modules.2.0.weight", "final_layer.0.bias",
-                "classifier.weight", "classifier.bias"), p.skipped());
-        assertEquals(List.of("conv1.weight", "last_layer.0.weight", "final_layer_extra.weight"),
-                List.copyOf(p.model().keySet()));
-    }
-
-    @Test
     void classNamesComeFromTheTaxonomyRegistry() {
         TaxonomyConverter converter = TaxonomyConverter.of(new PluginOptions().environment());
         ModelCommand.Classes universal = ModelCommand.classes(converter, null, 194);
@@ -290,7 +273,7 @@ class ModelCommandTest {
             assertTrue(m.get(key) instanceof Double d && d >= 0, key + " in " + r.out());
         }
         assertEquals(2, ((List<?>) m.get("runMs")).size());
-        assertTrue((Long) m.get("checkpointBytes") > 4 * HrnetSpec.tiny().parameterCount(5), r.out());
+        assertTrue((Long) m.get("checkpointBytes") > 4 * TestCheckpoints.provider("hrnet").parameterCount("tiny", 5), r.out());
 
         Run text = run("model", "bench", "--variant", "tiny", "--num-classes", 5, "--input", "33x33", "--runs", 1,
                 "--no-graph-optimizer");
