@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -205,7 +206,8 @@ public final class SplitListIndexer {
         for (SplitEntry e : examples.subList(0, Math.min(5, examples.size()))) {
             String image = e.imagePath();
             String label = e.labelPath().orElseThrow();
-            for (Rule candidate : List.of(stemRule(image, label), numberRule(image, label))) {
+            // Either rule may not exist (null): List.of would throw on it.
+            for (Rule candidate : Arrays.asList(stemRule(image, label), numberRule(image, label))) {
                 if (candidate != null && examples.stream().allMatch(x -> candidate.labelFor(x.imagePath())
                         .equals(x.labelPath()))) {
                     return Optional.of(candidate);

@@ -138,6 +138,17 @@ class SplitListIndexerTest {
     }
 
     @Test
+    void unrelatedImageAndLabelNamesFailNamingTheList() throws IOException {
+        writeList("train", "a/x.jpg b/y.png", "a/z.jpg b/w.png");
+
+        DatasetException e = assertThrows(DatasetException.class,
+                () -> index(dataset(SplitDefinition.labeled("train")), "train"));
+        assertTrue(e.getMessage().startsWith("Cannot learn how 'toy' pairs images with labels from "
+                + SplitList.fileIn(lists(), "toy", "train") + ": "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("Write the list by hand."), e.getMessage());
+    }
+
+    @Test
     void theResultsListsCannotBeChanged() throws IOException {
         touch("test/a.jpg");
         writeList("test", "test/a.jpg");
