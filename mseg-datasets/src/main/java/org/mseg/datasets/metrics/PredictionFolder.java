@@ -106,14 +106,18 @@ public final class PredictionFolder {
      * {@code get_unique_stem_from_last_k_strs(path, k=4)}, {@code <folder>_<folder>_<folder>_<stem>} of the image's
      * absolute path, because ScanNet's file stems repeat across scenes.
      *
-     * @param list        a labeled split list
+     * @param list        a split list of a labeled split
      * @param listBase    the folder the list's paths are relative to (e.g. the dataset's folder under the data root)
      * @param datasetName the dataset the list belongs to; empty when unknown (stems are then file stems)
      * @return the pairs, immutable; the ground-truth files are not checked here
-     * @throws DatasetException if two lines give the same stem (naming both line numbers), or lines have no
-     *                          prediction (naming the expected files and their lines)
+     * @throws DatasetException if the list is of an unlabeled split, two lines give the same stem (naming both line
+     *                          numbers), or lines have no prediction (naming the expected files and their lines)
      */
     public List<Pair> pairWithList(SplitList list, Path listBase, Optional<String> datasetName) {
+        if (!list.labeled()) {
+            throw new DatasetException(list.source() + " lists images only (an unlabeled split): it names no"
+                    + " ground-truth labels to score against. Score a labeled split's list.");
+        }
         boolean uniqueStems = !datasetName.orElse("").startsWith("scannet");
         List<Pair> pairs = new ArrayList<>();
         Map<String, Integer> lineOfStem = new TreeMap<>();

@@ -116,6 +116,17 @@ class PredictionFolderTest {
     }
 
     @Test
+    void theListOfAnUnlabeledSplitFailsNamingIt() throws IOException {
+        touch("pred/a.png");
+        Path file = dir.resolve("test.txt");
+        Files.write(file, List.of("images/a.jpg"));
+        SplitList unlabeled = SplitList.fromFile(file, false);
+        DatasetException e = assertThrows(DatasetException.class, () -> PredictionFolder.of(dir.resolve("pred"))
+                .pairWithList(unlabeled, dir, Optional.of("wilddash-19")));
+        assertTrue(e.getMessage().startsWith(file + " lists images only (an unlabeled split)"), e.getMessage());
+    }
+
+    @Test
     void scannetPredictionsAreNamedAfterThreeParentFoldersAndTheStem() throws IOException {
         touch("pred/scans_scene0000_00_color_0.png");
         touch("pred/scans_scene0001_00_color_0.png");
