@@ -49,8 +49,7 @@ public final class SplitList {
                 + dataset.name() + "' has no split '" + splitName + "'. Available splits: "
                 + String.join(", ", dataset.splitNames()) + "."));
         if (listsFolder.isPresent()) {
-            return fromFile(listsFolder.get().resolve(dataset.name()).resolve("list").resolve(split.name() + ".txt"),
-                    split.labeled());
+            return fromFile(fileIn(listsFolder.get(), dataset.name(), split.name()), split.labeled());
         }
         URL bundled = split.bundledList().orElseThrow(() -> new DatasetException("Dataset '" + dataset.name()
                 + "' ships no list for split '" + split.name() + "'. Generate it with 'mseg-cli datasets index "
@@ -59,6 +58,14 @@ public final class SplitList {
                 + " mseg/dataset_lists holding that file)."));
         return fromUrl(bundled, "bundled list " + dataset.name() + "/" + split.name() + " (" + bundled + ")",
                 split.labeled());
+    }
+
+    /**
+     * Where a lists folder keeps the list of a split: {@code <listsFolder>/<dataset>/list/<split>.txt}, the layout of
+     * mseg-api's {@code mseg/dataset_lists}. The file need not exist.
+     */
+    public static Path fileIn(Path listsFolder, String datasetName, String splitName) {
+        return listsFolder.resolve(datasetName).resolve("list").resolve(splitName + ".txt");
     }
 
     /**
