@@ -11,7 +11,6 @@ import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.plugin.Names;
 import org.mseg.api.plugin.PluginEnvironment;
-import org.mseg.api.train.TrainingStrategyProvider;
 import picocli.CommandLine.Option;
 
 /**

@@ -32,7 +32,6 @@ import org.mseg.engine.model.GraphModels;
 import org.mseg.pytorch.Npy;
 import org.mseg.pytorch.NpyArray;
 import org.mseg.pytorch.LazyStateDict;
-import org.mseg.pytorch.TorchTensor;
 import org.mseg.taxonomy.TaxonomyConverter;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;

@@ -29,14 +29,10 @@ import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.train.StepReport;
 import org.mseg.cli.CliTest.Run;
 import org.mseg.datasets.synth.SyntheticMseg;
-import org.mseg.engine.checkpoint.CheckpointMetadata;
-import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.engine.TensorBoardListener;
 import org.mseg.pytorch.Npy;
 import org.mseg.pytorch.NpyArray;
 import org.mseg.taxonomy.TaxonomyConverter;
-import org.tensorflow.Graph;
-import org.tensorflow.Session;
 
 /** {@code evaluate}, {@code infer} and {@code bench infer} end to end on a tiny random checkpoint and real files. */
 class EvaluateInferCommandTest {

@@ -17,11 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.cli.CliTest.Run;
-import org.mseg.engine.checkpoint.CheckpointMetadata;
-import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.taxonomy.TaxonomyConverter;
-import org.tensorflow.Graph;
-import org.tensorflow.Session;
 
 /** {@code infer}'s batch behaviour, output folder and window choice, on a tiny random checkpoint. */
 class InferCommandTest {

@@ -11,7 +11,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -26,7 +25,6 @@ import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.api.json.Json;
 import org.mseg.pytorch.Npy;
 import org.mseg.pytorch.NpyArray;
-import org.mseg.pytorch.TorchTensor;
 import org.mseg.taxonomy.TaxonomyConverter;
 import picocli.CommandLine;
 

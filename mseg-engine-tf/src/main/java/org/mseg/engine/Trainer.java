@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.mseg.api.ConfigException;
 import org.mseg.api.TrainingException;
 import org.mseg.api.config.Precision;
-import org.mseg.engine.LowPrecisionKernels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
@@ -61,6 +61,7 @@ public final class Trainer implements AutoCloseable {
     private static final String FP16_CPU_SLOWDOWN = "2.3x (tiny HRNet, 33x33) to 10.8x (tiny, 129x129) the fp32"
             + " step time, and HRNet-W48 did not finish one fp16 step at 33x33 within 7 minutes";
 
+    private final DevicePlan devices;
     private final Graph graph;
     private final Session session;
     private final GraphModel model;
@@ -86,6 +87,11 @@ public final class Trainer implements AutoCloseable {
     }
 
     private Trainer(Builder b) {
+        if (b.devices.replicas() != 1) {
+            throw new ConfigException("device plan " + b.devices + ": this engine builds the step on one device; data"
+                    + " parallelism over " + b.devices.replicas() + " devices is not available yet");
+        }
+        this.devices = b.devices;
         this.slices = List.copyOf(b.slices);
         this.cropHeight = b.cropHeight;
         this.cropWidth = b.cropWidth;
@@ -95,7 +101,7 @@ public final class Trainer implements AutoCloseable {
         int rows = slices.stream().mapToInt(DatasetSlice::count).sum();
         Graph g = new Graph();
         try {
-            Ops tf = Ops.create(g);
+            Ops tf = placed(Ops.create(g), devices);
             this.model = b.model.apply(tf);
             this.lossScale = precision == Precision.FP16
                     ? Optional.of(new DynamicLossScale(tf, b.initialLossScale, b.lossScaleGrowthInterval))
@@ -135,6 +141,22 @@ public final class Trainer implements AutoCloseable {
             g.close();
             throw e;
         }
+    }
+
+    /** The ops of the plan's single replica: placed on its device when the plan names one. */
+    private static Ops placed(Ops tf, DevicePlan plan) {
+        if (plan.devices().isEmpty()) {
+            return tf;
+        }
+        String[] d = plan.devices().get(0).split(":");
+        return tf.withDevice(org.tensorflow.DeviceSpec.newBuilder()
+                .deviceType(org.tensorflow.DeviceSpec.DeviceType.valueOf(d[0].toUpperCase(java.util.Locale.ROOT)))
+                .deviceIndex(Integer.parseInt(d[1])).build());
+    }
+
+    /** The devices the step runs on. */
+    public DevicePlan devices() {
+        return devices;
     }
 
     private static ConfigProto sessionConfig(Builder b) {
@@ -581,6 +603,7 @@ public final class Trainer implements AutoCloseable {
         private int interOpThreads;
         private boolean graphOptimizer;
         private Consumer<Trainer> initializer = t -> { };
+        private DevicePlan devices = DevicePlan.single();
         private Precision precision = Precision.FP32;
         private float initialLossScale = DynamicLossScale.DEFAULT_INITIAL_SCALE;
         private int lossScaleGrowthInterval = DynamicLossScale.DEFAULT_GROWTH_INTERVAL;
@@ -588,7 +611,16 @@ public final class Trainer implements AutoCloseable {
         private Builder() {
         }
 
-        /** Creates the model's variables in the given (root-scope) ops; e.g. {@code HrnetGraphModel} over Hrnet. */
+        /** The devices the step runs on (default {@link DevicePlan#single()}). */
+        public Builder devices(DevicePlan plan) {
+            this.devices = Objects.requireNonNull(plan, "plan");
+            return this;
+        }
+
+        /**
+         * Creates the model's variables in the given (root-scope) ops, e.g.
+         * {@code tf -> GraphModels.build(provider, spec, tf, seed)}.
+         */
         public Builder model(Function<Ops, GraphModel> factory) {
             this.model = Objects.requireNonNull(factory);
             return this;

@@ -16,9 +16,17 @@ import org.mseg.api.train.TrainingListener;
  */
 public final class TrainingLoop {
 
-    /** Writes a checkpoint of the trainer's current state. */
+    /**
+     * Writes a checkpoint of the trainer's current state. The loop asks for one after the last step, every
+     * {@code saveEvery} steps, and whenever {@link #due} says so ({@link CheckpointListener} owns its frequency there).
+     */
     @FunctionalInterface
     public interface Checkpointer {
+        /** Whether a checkpoint is due after step {@code iteration}, besides the last one; never by default. */
+        default boolean due(long iteration) {
+            return false;
+        }
+
         /**
          * @param trainer   the trainer, {@link Trainer#iteration()} steps done
          * @param lastBatch the batch of the last step (its source state says where the data continues)
@@ -93,7 +101,8 @@ public final class TrainingLoop {
                     l.onStep(report);
                 }
                 boolean end = r.iteration() == max;
-                if (checkpointer != null && (end || (saveEvery > 0 && r.iteration() % saveEvery == 0))) {
+                if (checkpointer != null && (end || (saveEvery > 0 && r.iteration() % saveEvery == 0)
+                        || checkpointer.due(r.iteration()))) {
                     Path dir = checkpointer.save(trainer, batch, report);
                     lastCheckpoint = Optional.of(dir);
                     for (TrainingListener l : listeners) {

@@ -23,11 +23,12 @@ import org.mseg.taxonomy.TaxonomyConverter;
  * @param classNames  its class names, in id order
  * @param excludedIds per dataset, the universal ids it can never produce (empty sets unless training is universal)
  */
-record TrainingTaxonomy(String name, List<String> classNames, Map<String, Set<Integer>> excludedIds) {
+public record TrainingTaxonomy(String name, List<String> classNames, Map<String, Set<Integer>> excludedIds) {
 
     private static final String RELABELED_SUFFIX = "-relabeled";
 
-    TrainingTaxonomy {
+    /** Copies the list and the map. */
+    public TrainingTaxonomy {
         classNames = List.copyOf(classNames);
         excludedIds = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(excludedIds));
     }

@@ -1,0 +1,130 @@
+package org.mseg.engine;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.mseg.api.MsegException;
+import org.mseg.api.TrainingException;
+import org.mseg.api.io.AtomicFiles;
+import org.mseg.api.json.Json;
+import org.mseg.api.plugin.PluginEnvironment;
+import org.mseg.api.train.TrainingListener;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.LabelTarget;
+import org.mseg.datasets.loader.MultiDatasetLoader;
+import org.mseg.datasets.loader.StreamSpec;
+import org.mseg.datasets.metrics.IouAccumulator;
+import org.mseg.datasets.metrics.SegmentationMetrics;
+
+/**
+ * The end-of-run evaluator: center-crop validation of every training dataset's {@code val} split in the training
+ * taxonomy (argmax over the trained classes, the ids a dataset cannot produce left out of universal means), reported
+ * to the listeners ({@link TrainingListener#onValidation}, the first pictures through
+ * {@link TrainingListener#onValidationPicture}) and written to {@code metrics.json}.
+ *
+ * <p>{@code metrics.json} is {@code {"mIoU": {"<dataset>": value, ...}}} on one line, written atomically through
+ * {@link Json}; a dataset whose mIoU is undefined (NaN: no labelled pixel of any class it can score) has
+ * {@code null}, which every JSON reader accepts, rather than a made-up number.
+ */
+public final class RunValidator {
+
+    private final PluginEnvironment env;
+    private final TrainingSetup setup;
+    private final Optional<Path> listsFolder;
+    private final Path dataRoot;
+    private final int loaderThreads;
+
+    /**
+     * @param env           the plugin environment (datasets, taxonomies)
+     * @param setup         the run (datasets, label target, taxonomy, crop, transforms)
+     * @param dataRoot      folder holding the dataset folders
+     * @param listsFolder   folder of split lists, if not the datasets' own
+     * @param loaderThreads loader worker threads
+     */
+    public RunValidator(PluginEnvironment env, TrainingSetup setup, Path dataRoot, Optional<Path> listsFolder,
+            int loaderThreads) {
+        this.env = env;
+        this.setup = setup;
+        this.dataRoot = dataRoot;
+        this.listsFolder = listsFolder;
+        this.loaderThreads = loaderThreads;
+    }
+
+    /**
+     * Validates every training dataset, tells the listeners, and writes {@code metricsFile}.
+     *
+     * @return mIoU per dataset, in the run's dataset order
+     */
+    public Map<String, Double> validateAll(Trainer trainer, List<TrainingListener> listeners, Path metricsFile) {
+        Map<String, Double> mIoU = new LinkedHashMap<>();
+        for (String d : setup.datasets()) {
+            SegmentationMetrics m = validate(trainer, d, listeners);
+            mIoU.put(d, m.mIoU());
+            for (TrainingListener l : listeners) {
+                l.onValidation(d, m.mIoU(), Map.of("mAcc", m.mAcc(), "allAcc", m.allAcc()));
+            }
+        }
+        writeMetrics(metricsFile, mIoU);
+        return mIoU;
+    }
+
+    /** Center-crop validation of one dataset's val split, argmax in the training taxonomy. */
+    public SegmentationMetrics validate(Trainer trainer, String dataset, List<TrainingListener> listeners) {
+        int h = setup.cropHeight();
+        int w = setup.cropWidth();
+        int count = TrainingSetup.splitSize(env, dataset, "val", listsFolder);
+        IouAccumulator acc = new IouAccumulator(trainer.model().numClasses());
+        try (MultiDatasetLoader val = MultiDatasetLoader.builder().environment(env).converter(setup.converter())
+                .dataRoot(dataRoot).listsFolder(listsFolder).target(setup.target())
+                .streams(List.of(new StreamSpec(dataset, "val", 1))).params(setup.transforms()).train(false)
+                .threads(loaderThreads).prefetch(2).seed(0L).build()) {
+            for (int i = 0; i < count; i++) {
+                Batch b = val.next();
+                ValidationPictures.Picture picture;
+                if (b.wide()) {
+                    short[] pred = trainer.predictWide(b.images(), b.size(), h, w);
+                    acc.add(pred, b.wideLabels());
+                    picture = i < ValidationPictures.PER_DATASET && !listeners.isEmpty()
+                            ? ValidationPictures.draw(b.images(), h, w, null, b.wideLabels(), null, pred) : null;
+                } else {
+                    byte[] pred = trainer.predict(b.images(), b.size(), h, w);
+                    acc.add(pred, b.labels());
+                    picture = i < ValidationPictures.PER_DATASET && !listeners.isEmpty()
+                            ? ValidationPictures.draw(b.images(), h, w, b.labels(), null, pred, null) : null;
+                }
+                if (picture != null) {
+                    for (TrainingListener l : listeners) {
+                        l.onValidationPicture(dataset, i, picture.height(), picture.width(), picture.rgb());
+                    }
+                }
+            }
+        }
+        Set<Integer> excluded = setup.target() == LabelTarget.UNIVERSAL
+                ? setup.taxonomy().excludedIds().get(dataset) : Set.of();
+        return acc.compute(excluded);
+    }
+
+    /**
+     * {@code {"mIoU": {"<dataset>": value, ...}}} on one line, as the file always looked, atomically. Every name and
+     * value goes through {@link Json#write} (names are escaped; an undefined, NaN mIoU is {@code null}).
+     */
+    static void writeMetrics(Path file, Map<String, Double> mIoU) {
+        StringBuilder sb = new StringBuilder("{").append(Json.write("mIoU", false)).append(": {");
+        String separator = "";
+        for (Map.Entry<String, Double> e : mIoU.entrySet()) {
+            double v = e.getValue();
+            // six decimals, as the file always had: more would only be noise of the float32 model
+            Object value = Double.isFinite(v) ? (Object) (Math.round(v * 1e6) / 1e6) : null;
+            sb.append(separator).append(Json.write(e.getKey(), false)).append(": ").append(Json.write(value, false));
+            separator = ", ";
+        }
+        try {
+            AtomicFiles.writeString(file, sb.append("}}\n").toString());
+        } catch (MsegException e) {
+            throw new TrainingException(e.getMessage(), e);
+        }
+    }
+}
