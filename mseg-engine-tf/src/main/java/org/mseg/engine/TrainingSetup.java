@@ -13,7 +13,6 @@ import org.mseg.api.config.IterationBudget;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.config.Precision;
 import org.mseg.api.dataset.DatasetDefinition;
-import org.mseg.api.model.Backend;
 import org.mseg.api.model.ModelProvider;
 import org.mseg.api.model.ModelSpec;
 import org.mseg.api.plugin.PluginEnvironment;
@@ -26,7 +25,6 @@ import org.mseg.datasets.loader.StreamSpec;
 import org.mseg.datasets.transform.TransformParams;
 import org.mseg.taxonomy.TaxonomyConverter;
 import org.mseg.taxonomy.TaxonomyMapping;
-import org.tensorflow.op.Ops;
 
 /**
  * Everything a training run resolves from its configuration before it writes anything: the datasets and the taxonomy
@@ -120,7 +118,7 @@ public record TrainingSetup(MsegConfig config, List<String> datasets, TaxonomyCo
                 strategyOptions.put(key, c.get(key));
             }
         }
-        GraphTrainingStrategy strategy = strategyProvider.create(strategyOptions, new StrategyBackend())
+        GraphTrainingStrategy strategy = strategyProvider.create(strategyOptions, StrategyBackend.INSTANCE)
                 .unwrap(GraphTrainingStrategy.class);
 
         PolyLrSchedule schedule;
@@ -228,20 +226,5 @@ public record TrainingSetup(MsegConfig config, List<String> datasets, TaxonomyCo
     static int splitSize(PluginEnvironment env, String dataset, String split, Optional<Path> lists) {
         DatasetDefinition def = env.datasets().get(dataset);
         return SplitList.read(def, split, lists).size();
-    }
-
-    /** The {@link Backend} handed to strategy providers: TensorFlow; offers no objects before the graph exists. */
-    private static final class StrategyBackend implements Backend {
-        @Override
-        public String name() {
-            return "tensorflow";
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) {
-            throw new IllegalArgumentException("the TensorFlow training engine gives strategies their graph through"
-                    + " GraphTrainingStrategy.build(StrategyContext), not through the backend (asked for "
-                    + type.getName() + "; " + Ops.class.getName() + " is in the context)");
-        }
     }
 }

@@ -17,7 +17,7 @@ import org.mseg.api.config.Precision;
  * The engine builds, trains, checkpoints, evaluates and infers any provider's model the same way.
  *
  * <p>Providers are registered with {@code provides ... with ...} and a {@code META-INF/services} file and are found
- * by name, from the module path or from a plugin folder; {@code org.mseg.api.testkit.ModelProviderContract} checks a
+ * by name, from the module path or from a plugin folder; {@code org.mseg.engine.testkit.ModelProviderContract} checks a
  * provider against this contract.
  */
 public interface ModelProvider extends Provider {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.mseg.api.model.Backend;
+import org.mseg.engine.StrategyBackend;
 import org.mseg.api.model.ModelProvider;
 import org.mseg.api.model.ModelSpec;
 import org.mseg.api.train.TrainingStrategy;
@@ -18,7 +18,6 @@ import org.mseg.engine.PolyLrSchedule;
 import org.mseg.engine.StepBatch;
 import org.mseg.engine.StepOutcome;
 import org.mseg.engine.Trainer;
-import org.mseg.engine.model.GraphBackend;
 import org.mseg.engine.model.GraphModels;
 
 /**
@@ -150,7 +149,7 @@ public final class StrategyContract {
 
     private static GraphTrainingStrategy graphStrategy(TrainingStrategyProvider provider, Map<String, Object> options,
             List<String> v, String p) {
-        TrainingStrategy strategy = provider.create(options, new NamedBackend());
+        TrainingStrategy strategy = provider.create(options, StrategyBackend.INSTANCE);
         if (strategy == null) {
             v.add(p + ": create returned null");
             return null;
@@ -262,23 +261,5 @@ public final class StrategyContract {
 
     /** A type no strategy offers, to check that {@code unwrap} refuses it. */
     private static final class ContractProbe {
-    }
-
-    /**
-     * The backend {@code TrainingRun} hands to strategy providers: named {@code tensorflow}, offering no object (the
-     * graph reaches the strategy through {@link GraphTrainingStrategy#build}).
-     */
-    private static final class NamedBackend implements Backend {
-        @Override
-        public String name() {
-            return GraphBackend.NAME;
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) {
-            throw new IllegalArgumentException("the TensorFlow engine gives strategies their graph through"
-                    + " GraphTrainingStrategy.build(StrategyContext), not through the backend (asked for "
-                    + type.getName() + ")");
-        }
     }
 }
