@@ -266,7 +266,7 @@ final class EvaluateCommand implements Callable<Integer> {
             List<DatasetEvaluator.Result> results, List<List<HtmlReport.Triplet>> exampleFiles, Double hmean) {
         Map<String, String> info = new LinkedHashMap<>();
         info.put("checkpoint", ckpt.toAbsolutePath().toString());
-        info.put("model", meta.variant() + ", " + meta.numClasses() + " classes (" + meta.taxonomy() + ")");
+        info.put("model", meta.arch() + " " + meta.variant() + ", " + meta.numClasses() + " classes (" + meta.taxonomy() + ")");
         info.put("base size", s.baseTag());
         info.put("scales", s.scales().toString());
         info.put("window", s.cropHeight() + " × " + s.cropWidth() + (s.flip() ? ", flip averaged" : ""));

@@ -166,7 +166,7 @@ final class InferCommand implements Callable<Integer> {
         try (LoadedModel model = LoadedModel.open(ckpt, settings.cropHeight(), settings.cropWidth(), env.models())) {
             Segmenter segmenter = new Segmenter(model, projection, settings);
             w.printf(Locale.ROOT, "model %s (%s, %d classes) -> %d %s classes; base %s, scales %s, window %d x %d%s%n",
-                    ckpt.toAbsolutePath(), meta.variant(), meta.numClasses(), names.size(),
+                    ckpt.toAbsolutePath(), meta.arch() + " " + meta.variant(), meta.numClasses(), names.size(),
                     taxonomy == null ? meta.taxonomy() : taxonomy, settings.baseTag(), settings.scales(),
                     settings.cropHeight(), settings.cropWidth(), window);
             w.flush();

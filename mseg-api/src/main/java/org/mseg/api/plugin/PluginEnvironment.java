@@ -388,10 +388,16 @@ public final class PluginEnvironment {
         taxonomies().registrations().forEach(r -> rows.add(new ProviderInfo("taxonomy", r.name(),
                 r.value().kind().label() + ", " + r.value().classNames().size() + " classes", r.origin())));
         models().registrations().forEach(r -> rows.add(new ProviderInfo("model", r.name(),
-                r.value().description(), r.origin())));
+                withKeys(r.value().description(), r.value().configKeys()), r.origin())));
         strategies().registrations().forEach(r -> rows.add(new ProviderInfo("strategy", r.name(),
-                r.value().description(), r.origin())));
+                withKeys(r.value().description(), r.value().configKeys()), r.origin())));
         return List.copyOf(rows);
+    }
+
+    /** A description followed by the configuration keys a provider declares, if any. */
+    private static String withKeys(String description, Set<String> keys) {
+        return keys.isEmpty() ? description
+                : description + " [keys: " + String.join(", ", new java.util.TreeSet<>(keys)) + "]";
     }
 
     /** Module references found in the plugin jars (for diagnostics). */

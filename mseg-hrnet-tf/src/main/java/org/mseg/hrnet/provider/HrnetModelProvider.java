@@ -31,6 +31,8 @@ public final class HrnetModelProvider implements ModelProvider {
     /** The architecture name. */
     public static final String NAME = "hrnet";
 
+    private static final List<String> VARIANTS = List.of("w48", "w32", "w18", "tiny");
+
     /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
     public HrnetModelProvider() {
     }
@@ -45,9 +47,10 @@ public final class HrnetModelProvider implements ModelProvider {
         return "HRNetV2 (variants " + String.join(", ", variants()) + ") on TensorFlow Java";
     }
 
+    /** {@code w48} (MSeg's model, the default), {@code w32}, {@code w18}, {@code tiny}. */
     @Override
     public List<String> variants() {
-        return HrnetSpec.variantNames();
+        return VARIANTS;
     }
 
     @Override
