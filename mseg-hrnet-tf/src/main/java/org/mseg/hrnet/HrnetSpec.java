@@ -243,13 +243,14 @@ public record HrnetSpec(
      * and {@code modulesPerStage}.
      */
     public Map<String, Object> toParameters() {
+        // Longs, as Json parses integers: metadata read back from checkpoint.json then equals what was written
         Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("stemChannels", stemChannels);
-        m.put("stage1Planes", stage1Planes);
-        m.put("stage1Blocks", stage1Blocks);
-        m.put("baseWidth", baseWidth);
-        m.put("blocksPerBranch", blocksPerBranch);
-        m.put("modulesPerStage", modulesPerStage);
+        m.put("stemChannels", (long) stemChannels);
+        m.put("stage1Planes", (long) stage1Planes);
+        m.put("stage1Blocks", (long) stage1Blocks);
+        m.put("baseWidth", (long) baseWidth);
+        m.put("blocksPerBranch", (long) blocksPerBranch);
+        m.put("modulesPerStage", modulesPerStage.stream().map(Integer::longValue).toList());
         return m;
     }
 

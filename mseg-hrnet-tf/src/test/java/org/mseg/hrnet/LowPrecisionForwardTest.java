@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.mseg.api.config.Precision;
+import org.mseg.engine.LowPrecisionKernels;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;

@@ -1,6 +1,5 @@
 package org.mseg.hrnet.checkpoint;
 
-import org.mseg.engine.checkpoint.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,11 +11,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mseg.engine.checkpoint.CheckpointException;
+import org.mseg.engine.checkpoint.CheckpointMetadata;
+import org.mseg.engine.checkpoint.Checkpoints;
+import org.mseg.engine.checkpoint.LoadedModel;
 import org.mseg.hrnet.BatchNormMode;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetForward;
 import org.mseg.hrnet.HrnetSpec;
 import org.mseg.hrnet.InvalidInputSizeException;
+import org.mseg.hrnet.provider.HrnetModelProvider;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -51,13 +55,14 @@ class LoadedModelTest {
                     expected = new float[Math.toIntExact(out.size())];
                     out.asRawTensor().data().asFloats().read(expected);
                 }
-                Checkpoints.write(dir, s, CheckpointMetadata.of(spec, 4, "toy", List.of("a", "b", "c", "d"))
+                Checkpoints.write(dir, s, CheckpointMetadata.of(new HrnetModelProvider(),
+                        HrnetModelProvider.modelSpec(spec, 4), "toy", List.of("a", "b", "c", "d"))
                         .withExtraVariables(List.of(slot.op().name())).withTraining(Map.of("iteration", 10L)));
             }
         }
         try (LoadedModel m = LoadedModel.open(dir, h, w)) {
             assertEquals(4, m.numClasses());
-            assertEquals(spec, m.metadata().spec());
+            assertEquals(spec, HrnetModelProvider.spec(m.metadata().modelSpec()));
             // exact: the reopened checkpoint runs the same inference ops with the same kernels on the same machine
             assertArrayEquals(expected, m.logits(x, n));
             assertThrows(IllegalArgumentException.class, () -> m.logits(new float[5], 1));
@@ -66,13 +71,24 @@ class LoadedModelTest {
 
     @Test
     void sizesMustBe8kPlus1(@TempDir Path tmp) {
-        assertThrows(InvalidInputSizeException.class, () -> LoadedModel.open(tmp, 32, 33));
+        // the size rule is the provider's, so the engine reads the checkpoint (which names it) before checking
+        Path dir = tmp.resolve("ckpt");
+        try (Graph g = new Graph()) {
+            Hrnet model = Hrnet.create(g, HrnetSpec.tiny(), 3, 0L);
+            try (Session s = new Session(g)) {
+                TestModels.randomize(s, model, 1L);
+                Checkpoints.write(dir, s, CheckpointMetadata.of(new HrnetModelProvider(),
+                        HrnetModelProvider.modelSpec(HrnetSpec.tiny(), 3), "toy", List.of("a", "b", "c")));
+            }
+        }
+        assertThrows(InvalidInputSizeException.class, () -> LoadedModel.open(dir, 32, 33));
         assertThrows(CheckpointException.class, () -> LoadedModel.open(tmp.resolve("none"), 33, 33));
     }
 
     @Test
     void probabilitiesAreTheSoftmaxOfTheLogits() {
-        try (LoadedModel m = LoadedModel.random(HrnetSpec.tiny(), 5, 17, 17, 3L)) {
+        try (LoadedModel m = LoadedModel.random(new HrnetModelProvider(),
+                HrnetModelProvider.modelSpec(HrnetSpec.tiny(), 5), 17, 17, 3L)) {
             float[] x = TestModels.random(2 * 17 * 17 * 3, 9);
             float[] logits = m.logits(x, 2);
             float[] probs = m.probabilities(x, 2);

@@ -1,6 +1,5 @@
 package org.mseg.hrnet.checkpoint;
 
-import org.mseg.engine.checkpoint.*;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;

@@ -1,7 +1,5 @@
 package org.mseg.hrnet.engine;
 
-import org.mseg.engine.*;
-import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.ConfigException;
 import org.mseg.api.config.Precision;
+import org.mseg.engine.DatasetSlice;
+import org.mseg.engine.DynamicLossScale;
 import org.mseg.engine.LowPrecisionKernels;
+import org.mseg.engine.StepBatch;
+import org.mseg.engine.Trainer;
 
 /**
  * Mixed-precision training of a tiny HRNet: bf16 learns; fp16's dynamic loss scaling skips an overflowing step without

@@ -1,7 +1,5 @@
 package org.mseg.hrnet.engine;
 
-import org.mseg.engine.*;
-import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +17,7 @@ import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.train.StepReport;
 import org.mseg.api.train.TrainingListener;
 import org.mseg.datasets.synth.SyntheticMseg;
+import org.mseg.engine.TrainingRun;
 import org.mseg.engine.checkpoint.CheckpointMetadata;
 import org.mseg.engine.checkpoint.Checkpoints;
 
@@ -27,6 +26,11 @@ import org.mseg.engine.checkpoint.Checkpoints;
  * (315 classes, so 16-bit labels with ignore 65535), its loss falls, and validation scores in the naive taxonomy.
  */
 class NaiveTaxonomyRunTest {
+
+    /** The engine's package-private {@code ValidationPictures.MIN_HEIGHT}: pictures are at least this high. */
+    private static final int PICTURE_MIN_HEIGHT = 256;
+    /** The engine's package-private {@code ValidationPictures.PER_DATASET}: pictures per validation dataset. */
+    private static final int PICTURES_PER_DATASET = 3;
 
     @Test
     void naiveRunTrainsOnSixteenBitLabelsAndValidatesIn315Classes(@TempDir Path tmp) {
@@ -53,7 +57,7 @@ class NaiveTaxonomyRunTest {
             @Override
             public void onValidationPicture(String dataset, int index, int height, int width, byte[] rgb) {
                 assertEquals(height * width * 3, rgb.length);
-                assertTrue(height >= ValidationPictures.MIN_HEIGHT && width > 3 * height / 2, height + "x" + width);
+                assertTrue(height >= PICTURE_MIN_HEIGHT && width > 3 * height / 2, height + "x" + width);
                 pictures.add(dataset + "/" + index);
             }
         };
@@ -64,7 +68,7 @@ class NaiveTaxonomyRunTest {
 
         assertEquals(20, result.iterations());
         assertEquals(List.of("idd-39/0", "idd-39/1", "sunrgbd-37/0", "sunrgbd-37/1"), pictures,
-                "a picture per validation image, up to " + ValidationPictures.PER_DATASET + " per dataset");
+                "a picture per validation image, up to " + PICTURES_PER_DATASET + " per dataset");
         assertEquals(20, losses.size());
         double first = (losses.get(0) + losses.get(1) + losses.get(2)) / 3;
         double last = (losses.get(17) + losses.get(18) + losses.get(19)) / 3;

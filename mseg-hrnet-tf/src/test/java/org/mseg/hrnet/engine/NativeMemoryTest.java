@@ -1,7 +1,5 @@
 package org.mseg.hrnet.engine;
 
-import org.mseg.engine.*;
-import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mseg.engine.DatasetSlice;
+import org.mseg.engine.StepBatch;
+import org.mseg.engine.Trainer;
 
 /** Hundreds of steps must not grow the process's resident memory: every tensor and result is closed. */
 class NativeMemoryTest {

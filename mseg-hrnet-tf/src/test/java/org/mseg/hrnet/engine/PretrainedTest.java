@@ -1,7 +1,5 @@
 package org.mseg.hrnet.engine;
 
-import org.mseg.engine.*;
-import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +18,7 @@ import org.mseg.api.config.ConfigSchema;
 import org.mseg.api.config.MsegConfig;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.datasets.synth.SyntheticMseg;
+import org.mseg.engine.TrainingRun;
 import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.engine.checkpoint.LoadedModel;
 import org.mseg.pytorch.TorchTensor;

@@ -1,7 +1,5 @@
 package org.mseg.hrnet.engine;
 
-import org.mseg.engine.*;
-import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mseg.api.testkit.FloatComparisons.FLOAT32_UNIT_ROUNDOFF;
@@ -14,6 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.mseg.engine.DatasetSlice;
+import org.mseg.engine.GraphTrainingStrategy;
+import org.mseg.engine.StandardStrategy;
+import org.mseg.engine.StepOutcome;
+import org.mseg.engine.StepProgram;
+import org.mseg.engine.StrategyContext;
+import org.mseg.engine.Trainer;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.ndarray.Shape;

@@ -1,9 +1,11 @@
 package org.mseg.hrnet.engine;
 
-import org.mseg.engine.*;
-import org.mseg.engine.model.*;
 import java.util.List;
+import org.mseg.engine.DatasetSlice;
+import org.mseg.engine.PolyLrSchedule;
+import org.mseg.engine.Trainer;
 import org.mseg.hrnet.Hrnet;
+import org.mseg.hrnet.HrnetGraphModel;
 import org.mseg.hrnet.HrnetSpec;
 
 /** Builds tiny HRNet trainers for engine tests. */

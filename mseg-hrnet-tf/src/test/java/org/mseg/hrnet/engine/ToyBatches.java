@@ -1,11 +1,12 @@
 package org.mseg.hrnet.engine;
 
-import org.mseg.engine.*;
-import org.mseg.engine.model.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.mseg.engine.BatchSource;
+import org.mseg.engine.DatasetSlice;
+import org.mseg.engine.StepBatch;
 
 /**
  * A deterministic in-memory batch source: each crop is a few axis-aligned rectangles of class colours on a

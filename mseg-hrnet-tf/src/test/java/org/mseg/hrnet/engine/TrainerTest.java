@@ -1,7 +1,5 @@
 package org.mseg.hrnet.engine;
 
-import org.mseg.engine.*;
-import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mseg.api.TrainingException;
+import org.mseg.engine.DatasetSlice;
+import org.mseg.engine.StepBatch;
+import org.mseg.engine.Trainer;
 
 /** Training steps of a tiny HRNet on toy data: learning, bit-reproducibility, exact resume, failure on NaN. */
 class TrainerTest {

@@ -1,7 +1,5 @@
 package org.mseg.hrnet.engine;
 
-import org.mseg.engine.*;
-import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,9 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.TrainingException;
 import org.mseg.api.train.StepReport;
 import org.mseg.api.train.TrainingListener;
-import org.mseg.hrnet.HrnetSpec;
+import org.mseg.engine.BatchSource;
+import org.mseg.engine.DatasetSlice;
+import org.mseg.engine.StepBatch;
+import org.mseg.engine.Trainer;
+import org.mseg.engine.TrainingLoop;
 import org.mseg.engine.checkpoint.CheckpointMetadata;
 import org.mseg.engine.checkpoint.Checkpoints;
+import org.mseg.hrnet.HrnetSpec;
+import org.mseg.hrnet.provider.HrnetModelProvider;
 
 /**
  * The loop with real checkpoints: 2N steps straight equal N steps, a checkpoint, a fresh process-like restart from
@@ -35,7 +39,8 @@ class TrainingLoopTest {
     private static final List<DatasetSlice> SLICES = ToyBatches.twoDatasets(1);
 
     private static TrainingLoop.Checkpointer checkpointer(Path run) {
-        CheckpointMetadata base = CheckpointMetadata.of(HrnetSpec.tiny(), Toy.CLASSES, "toy",
+        CheckpointMetadata base = CheckpointMetadata.of(new HrnetModelProvider(),
+                HrnetModelProvider.modelSpec(HrnetSpec.tiny(), Toy.CLASSES), "toy",
                 CheckpointMetadata.placeholderClassNames(Toy.CLASSES));
         return (t, last, step) -> {
             Map<String, Object> training = new LinkedHashMap<>();

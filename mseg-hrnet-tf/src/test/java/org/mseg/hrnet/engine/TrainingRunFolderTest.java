@@ -1,7 +1,5 @@
 package org.mseg.hrnet.engine;
 
-import org.mseg.engine.*;
-import org.mseg.engine.model.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,6 +34,8 @@ import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.train.TrainingListener;
 import org.mseg.api.train.TrainingPlan;
 import org.mseg.datasets.synth.SyntheticMseg;
+import org.mseg.engine.RunFolderLock;
+import org.mseg.engine.TrainingRun;
 import org.mseg.engine.checkpoint.Checkpoints;
 
 /**
