@@ -102,15 +102,24 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
     }
 
     /**
-     * The provider a checkpoint names, from {@code models}.
+     * The provider a checkpoint names, from {@code models}, with the checkpoint's model parameters checked by it.
      *
-     * @throws CheckpointException naming the checkpoint, the arch and the available providers
+     * @throws CheckpointException naming {@code checkpoint.json}: the arch when no provider of that name is loaded
+     *                             (listing the available ones), or the provider's objection to the parameters
      */
     public static ModelProvider provider(Registry<ModelProvider> models, CheckpointMetadata meta, Path dir) {
-        return models.find(meta.arch()).orElseThrow(() -> new CheckpointException("checkpoint " + dir
-                + " holds a model of arch '" + meta.arch() + "', for which no model provider is loaded (available: "
-                + String.join(", ", models.names()) + "); if the model comes from a plugin, pass its folder with"
-                + " --plugin-dir"));
+        Path json = dir.resolve(Checkpoints.METADATA_FILE);
+        ModelProvider provider = models.find(meta.arch()).orElseThrow(() -> new CheckpointException(json
+                + ": model.arch '" + meta.arch() + "' is not supported: no model provider of that name is loaded"
+                + " (available: " + String.join(", ", models.names()) + "); if the model comes from a plugin, pass"
+                + " its folder with --plugin-dir"));
+        try {
+            provider.checkpointParameters(meta.modelSpec());
+        } catch (org.mseg.api.ConfigException e) {
+            throw new CheckpointException(json + ": the model fields do not describe a " + meta.arch() + " model: "
+                    + e.getMessage(), e);
+        }
+        return provider;
     }
 
     /** Builds the inference graph of {@code meta}'s model, opens a session and sets the weights with {@code init}. */
