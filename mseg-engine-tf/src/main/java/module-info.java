@@ -18,6 +18,7 @@ module org.mseg.engine {
     exports org.mseg.engine.model;
     exports org.mseg.engine.checkpoint;
     exports org.mseg.engine.inference;
+    exports org.mseg.engine.testkit;
 
     provides org.mseg.api.train.TrainingStrategyProvider with org.mseg.engine.StandardStrategyProvider;
 }
