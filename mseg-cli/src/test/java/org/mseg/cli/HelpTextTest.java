@@ -22,11 +22,8 @@ import picocli.CommandLine.Model.OptionSpec;
 class HelpTextTest {
 
     /** Leaf commands that resolve no dataset, taxonomy, model or strategy name, and so have no --plugin-dir. */
-    private static final Set<String> WITHOUT_PLUGIN_DIR = Set.of(
-            "mseg-cli model logits",   // the checkpoint's metadata says what it is
-            "mseg-cli model bench",    // HRNet variants by width, random weights
-            "mseg-cli bench infer",    // HRNet variants by width, random weights
-            "mseg-cli generate-completion", "mseg-cli help");
+    // model logits, model bench and bench infer look up a model provider (a plugin's too) since models are providers
+    private static final Set<String> WITHOUT_PLUGIN_DIR = Set.of("mseg-cli generate-completion", "mseg-cli help");
 
     /** Picocli's default label {@code <fieldName>} after an option name ({@code --num-classes=<numClasses>}). */
     private static final Pattern FIELD_NAME_LABEL = Pattern.compile("--[\\w-]+=<[a-z][A-Za-z0-9]*>");

@@ -82,7 +82,8 @@ class ModelCommandTest {
             CheckpointMetadata meta = Checkpoints.read(ckpt);
             Map<?, ?> spec = (Map<?, ?>) Json.parse(Files.readString(d.resolve("spec.json")), "spec.json");
             assertEquals(((Long) spec.get("numClasses")).intValue(), meta.numClasses());
-            assertEquals(((Long) spec.get("width")).intValue(), meta.spec().baseWidth());
+            assertEquals(((Long) spec.get("width")).intValue(),
+                    ((Number) meta.modelParameters().get("baseWidth")).intValue());
             assertEquals("unspecified", meta.taxonomy());
             assertEquals("class_0", meta.classNames().get(0));
             assertTrue(meta.weightsOnly());
