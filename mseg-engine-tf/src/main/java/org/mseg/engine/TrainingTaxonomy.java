@@ -25,8 +25,6 @@ import org.mseg.taxonomy.TaxonomyConverter;
  */
 public record TrainingTaxonomy(String name, List<String> classNames, Map<String, Set<Integer>> excludedIds) {
 
-    private static final String RELABELED_SUFFIX = "-relabeled";
-
     /** Copies the list and the map. */
     public TrainingTaxonomy {
         classNames = List.copyOf(classNames);
@@ -80,15 +78,13 @@ public record TrainingTaxonomy(String name, List<String> classNames, Map<String,
     }
 
     /**
-     * Universal ids the dataset cannot produce. A relabeled dataset {@code X-relabeled} is scored like upstream: with
-     * the ids its unrelabeled counterpart {@code X} cannot produce, taken from {@code X}'s taxonomy, when {@code X} is
-     * registered; otherwise with its own taxonomy's.
+     * Universal ids the dataset cannot produce. A relabeled dataset ({@link DatasetDefinition#relabeledFrom()} names
+     * {@code X}) is scored like upstream: with the ids {@code X} cannot produce, taken from {@code X}'s taxonomy, when
+     * {@code X} is registered; otherwise with its own taxonomy's.
      */
     private static Set<Integer> excludedUniversalIds(DatasetDefinition def, Registry<DatasetDefinition> defs,
             TaxonomyConverter converter) {
-        Optional<DatasetDefinition> counterpart = def.name().endsWith(RELABELED_SUFFIX)
-                ? defs.find(def.name().substring(0, def.name().length() - RELABELED_SUFFIX.length()))
-                : Optional.empty();
+        Optional<DatasetDefinition> counterpart = def.relabeledFrom().flatMap(defs::find);
         if (counterpart.isPresent() && converter.taxonomies().contains(counterpart.get().taxonomy())) {
             try {
                 return converter.excludedUniversalIds(counterpart.get().taxonomy());

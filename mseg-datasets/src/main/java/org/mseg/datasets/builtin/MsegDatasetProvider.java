@@ -59,17 +59,22 @@ public final class MsegDatasetProvider implements DatasetProvider {
         out.add(dataset("mapillary-public65", "MapillaryVistasPublic", "Mapillary Vistas v1.1 public, 65 classes",
                 "train", "val"));
         out.add(dataset("sunrgbd-37", "SUNRGBD", "SUN RGB-D, 37 classes", "train", "val"));
-        // Relabeled training datasets (label ids refer to universal class names).
-        out.add(dataset("ade20k-150-relabeled", "ADE20K/ADEChallengeData2016", "ADE20K relabeled", "train", "val"));
-        out.add(dataset("bdd-relabeled", "BDD/bdd100k", "BDD100K relabeled", "train", "val"));
+        // Relabeled training datasets (label ids refer to universal class names), each scored against its unrelabeled
+        // counterpart (the relabeled protocol, and that dataset's excluded universal ids).
+        out.add(dataset("ade20k-150-relabeled", "ADE20K/ADEChallengeData2016", "ADE20K relabeled", "train", "val")
+                .relabeledFrom("ade20k-150"));
+        out.add(dataset("bdd-relabeled", "BDD/bdd100k", "BDD100K relabeled", "train", "val")
+                .relabeledFrom("bdd"));
         out.add(dataset("cityscapes-19-relabeled", "Cityscapes", "Cityscapes 19-class relabeled",
-                "train", "val", "fine_val", "fine_val_small"));
+                "train", "val", "fine_val", "fine_val_small").relabeledFrom("cityscapes-19"));
         out.add(dataset("coco-panoptic-133-relabeled", "COCOPanoptic", "COCO Panoptic relabeled",
-                "+train", "val", "val_small"));
-        out.add(dataset("idd-39-relabeled", "IDD/IDD_Segmentation", "IDD relabeled", "train", "val", "-test"));
+                "+train", "val", "val_small").relabeledFrom("coco-panoptic-133"));
+        out.add(dataset("idd-39-relabeled", "IDD/IDD_Segmentation", "IDD relabeled", "train", "val", "-test")
+                .relabeledFrom("idd-39"));
         out.add(dataset("mapillary-public65-relabeled", "MapillaryVistasPublic", "Mapillary Vistas relabeled",
-                "train", "val"));
-        out.add(dataset("sunrgbd-37-relabeled", "SUNRGBD", "SUN RGB-D relabeled", "train", "val"));
+                "train", "val").relabeledFrom("mapillary-public65"));
+        out.add(dataset("sunrgbd-37-relabeled", "SUNRGBD", "SUN RGB-D relabeled", "train", "val")
+                .relabeledFrom("sunrgbd-37"));
         out.add(dataset("cityscapes-34-relabeled", "Cityscapes",
                 "Cityscapes 34-class relabeled (not used by release configs)",
                 "train", "val", "fine_val", "fine_val_small"));

@@ -156,4 +156,20 @@ class MsegDatasetProviderTest {
             }
         }
     }
+
+    @Test
+    void relabeledDatasetsNameTheirUnrelabeledCounterpartAsAField() {
+        Map<String, DatasetDefinition> byName = new MsegDatasetProvider().datasets().stream()
+                .collect(Collectors.toMap(DatasetDefinition::name, d -> d));
+        Map<String, String> relabeled = new java.util.TreeMap<>();
+        byName.values().forEach(d -> d.relabeledFrom().ifPresent(u -> relabeled.put(d.name(), u)));
+        assertEquals(Map.of("ade20k-150-relabeled", "ade20k-150", "bdd-relabeled", "bdd",
+                "cityscapes-19-relabeled", "cityscapes-19", "coco-panoptic-133-relabeled", "coco-panoptic-133",
+                "idd-39-relabeled", "idd-39", "mapillary-public65-relabeled", "mapillary-public65",
+                "sunrgbd-37-relabeled", "sunrgbd-37"), relabeled);
+        relabeled.values().forEach(u -> assertTrue(byName.containsKey(u), u + " is registered"));
+        // cityscapes-34 is not a registered dataset, so its relabeled version is scored on its own
+        assertEquals(Optional.empty(), byName.get("cityscapes-34-relabeled").relabeledFrom());
+        assertThrows(IllegalArgumentException.class, () -> byName.get("bdd").relabeledFrom("bdd"));
+    }
 }

@@ -34,9 +34,6 @@ public record EvaluationPlan(DatasetDefinition dataset, TaxonomyDefinition evalT
         byte[] gtLut, Set<Integer> excludedIds, Optional<DatasetDefinition> unrelabeled, byte[] unrelabeledLut,
         String folderName) {
 
-    /** Suffix of MSeg's relabeled dataset names. */
-    public static final String RELABELED_SUFFIX = "-relabeled";
-
     /** Copies the set. */
     public EvaluationPlan {
         excludedIds = Set.copyOf(excludedIds);
@@ -109,13 +106,9 @@ public record EvaluationPlan(DatasetDefinition dataset, TaxonomyDefinition evalT
                 + " dataset.");
     }
 
-    /** {@code X} for a dataset named {@code X-relabeled}, when both are registered. */
+    /** The unrelabeled dataset a relabeled one names ({@link DatasetDefinition#relabeledFrom()}), if registered. */
     private static Optional<DatasetDefinition> counterpart(Registry<DatasetDefinition> datasets,
             DatasetDefinition dataset) {
-        if (!dataset.name().endsWith(RELABELED_SUFFIX)) {
-            return Optional.empty();
-        }
-        String base = dataset.name().substring(0, dataset.name().length() - RELABELED_SUFFIX.length());
-        return datasets.find(base);
+        return dataset.relabeledFrom().flatMap(datasets::find);
     }
 }
