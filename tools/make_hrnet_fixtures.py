@@ -12,7 +12,7 @@ What it writes (default root: ``mseg-hrnet-tf/src/test/resources`` next to this 
   last, sum and sum of absolute values, all computed in float64 from the stored values).
 * ``fixtures/pth/``: small checkpoints exercising the reader (views sharing a storage, dtypes, nested Python
   values, legacy format, a refused global) with ``views.json`` describing the expected values.
-* ``npy/``: .npy header and dtype variants.
+* ``npy/``: .npy header and dtype variants, written into mseg-pytorch-io's test resources (``--npy-out``).
 
 The HRNet below mirrors mseg-semantic's ``mseg_semantic/model/seg_hrnet.py`` module for module, so the
 state_dict keys are the ones of MSeg's released checkpoints. Only the widths and depths are parameters.
@@ -493,6 +493,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--out', default=os.path.join(repo, 'mseg-hrnet-tf', 'src', 'test', 'resources'),
                         help='test resources directory to write into')
+    parser.add_argument('--npy-out', default=os.path.join(repo, 'mseg-pytorch-io', 'src', 'test', 'resources'),
+                        help='test resources directory of the .npy fixtures (mseg-pytorch-io reads them)')
     parser.add_argument('--skip-w48', action='store_true', help='do not build W48 to print its parameter count')
     args = parser.parse_args()
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
@@ -508,7 +510,7 @@ def main():
     for fx in FIXTURES:
         make_hrnet_fixture(args.out, fx)
     make_reader_fixtures(args.out)
-    make_npy_fixtures(args.out)
+    make_npy_fixtures(args.npy_out)
 
 
 if __name__ == '__main__':
