@@ -27,11 +27,11 @@ import org.mseg.engine.checkpoint.CheckpointMetadata;
 import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.api.json.Json;
 import org.mseg.engine.checkpoint.LoadedModel;
+import org.mseg.engine.checkpoint.PytorchImport;
 import org.mseg.engine.model.GraphModel;
 import org.mseg.engine.model.GraphModels;
 import org.mseg.pytorch.Npy;
 import org.mseg.pytorch.NpyArray;
-import org.mseg.pytorch.LazyStateDict;
 import org.mseg.taxonomy.TaxonomyConverter;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -310,52 +310,47 @@ final class ModelCommand {
             }
 
             PrintWriter pw = spec.commandLine().getOut();
-            // Lazy: only the tensors the model loads are read, so an unused key costs nothing whatever it holds.
-            try (LazyStateDict stateDict = LazyStateDict.open(from); Graph graph = new Graph()) {
-                GraphModel graphModel = GraphModels.build(provider, modelSpec, Ops.create(graph), 0L);
-                try (Session session = new Session(graph)) {
-                    LoadReport report;
-                    try {
-                        report = graphModel.importStateDict(session, stateDict.shapes(), stateDict::tensor);
-                    } catch (StateDictException e) {
-                        throw new ConfigException(from + ": " + e.getMessage(), e);
-                    }
-                    String what = provider.name() + " " + modelSpec.variant();
-                    pw.printf("%s: %d tensors%s%n", from, stateDict.keys().size(),
-                            stateDict.location().isEmpty() ? "" : " under '" + stateDict.location() + "'");
-                    pw.printf("model: %s, %d classes, taxonomy %s%n%n", what, classes, names.taxonomy());
-                    TextTable t = new TextTable("KEYS", "COUNT", "FIRST KEYS");
-                    t.row("loaded", report.loaded().size(), first(report.loaded()));
-                    t.row("missing", report.missing().size(), first(report.missing()));
-                    t.row("unexpected", report.unexpected().size(), first(report.unexpected()));
-                    t.row("skipped", report.skipped().size(), first(report.skipped()));
-                    t.row("ignored", report.ignored().size(), first(report.ignored()));
-                    t.print(pw);
-                    pw.println();
-                    if (!report.skipped().isEmpty()) {
-                        pw.println("skipped: left out on purpose by the " + provider.name() + " import rules (for "
-                                + "hrnet: the ImageNet classification head)");
-                    }
-                    if (!report.ignored().isEmpty()) {
-                        pw.println("ignored: BN batch counters (num_batches_tracked), unused by TensorFlow");
-                    }
-                    pw.flush();
-                    report.nonFiniteWarning(from.toString()).ifPresent(w -> {
-                        spec.commandLine().getErr().println("warning: " + w);
-                        spec.commandLine().getErr().flush();
-                    });
-                    if (!report.complete() && !allowPartial) {
-                        throw new ConfigException(from + " does not match " + what + " with "
-                                + classes + " classes: " + report.missing().size() + " missing and "
-                                + report.unexpected().size() + " unexpected keys (listed above). Check "
-                                + "--width/--variant/--spec and --num-classes; "
-                                + "add --allow-partial to keep the random initialisation of missing keys (e.g. the "
-                                + "head, when importing an ImageNet backbone).");
-                    }
-                    CheckpointMetadata meta = CheckpointMetadata.of(provider, modelSpec, names.taxonomy(),
-                            names.names());
-                    Checkpoints.write(out, session, meta);
+            PytorchImport imported;
+            try {
+                imported = PytorchImport.open(provider, modelSpec, from);
+            } catch (StateDictException e) {
+                throw new ConfigException(from + ": " + e.getMessage(), e);
+            }
+            try (imported) {
+                LoadReport report = imported.report();
+                String what = provider.name() + " " + modelSpec.variant();
+                pw.printf("%s: %d tensors%s%n", from, imported.tensors(),
+                        imported.location().isEmpty() ? "" : " under '" + imported.location() + "'");
+                pw.printf("model: %s, %d classes, taxonomy %s%n%n", what, classes, names.taxonomy());
+                TextTable t = new TextTable("KEYS", "COUNT", "FIRST KEYS");
+                t.row("loaded", report.loaded().size(), first(report.loaded()));
+                t.row("missing", report.missing().size(), first(report.missing()));
+                t.row("unexpected", report.unexpected().size(), first(report.unexpected()));
+                t.row("skipped", report.skipped().size(), first(report.skipped()));
+                t.row("ignored", report.ignored().size(), first(report.ignored()));
+                t.print(pw);
+                pw.println();
+                if (!report.skipped().isEmpty()) {
+                    pw.println("skipped: left out on purpose by the " + provider.name() + " import rules (for "
+                            + "hrnet: the ImageNet classification head)");
                 }
+                if (!report.ignored().isEmpty()) {
+                    pw.println("ignored: BN batch counters (num_batches_tracked), unused by TensorFlow");
+                }
+                pw.flush();
+                report.nonFiniteWarning(from.toString()).ifPresent(w -> {
+                    spec.commandLine().getErr().println("warning: " + w);
+                    spec.commandLine().getErr().flush();
+                });
+                if (!report.complete() && !allowPartial) {
+                    throw new ConfigException(from + " does not match " + what + " with "
+                            + classes + " classes: " + report.missing().size() + " missing and "
+                            + report.unexpected().size() + " unexpected keys (listed above). Check "
+                            + "--width/--variant/--spec and --num-classes; "
+                            + "add --allow-partial to keep the random initialisation of missing keys (e.g. the "
+                            + "head, when importing an ImageNet backbone).");
+                }
+                imported.write(out, names.taxonomy(), names.names());
             }
             pw.printf("Wrote checkpoint %s%n", out);
             pw.flush();
