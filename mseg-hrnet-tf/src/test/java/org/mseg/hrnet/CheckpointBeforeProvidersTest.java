@@ -47,7 +47,7 @@ class CheckpointBeforeProvidersTest {
     void itComputesWhatTheSameWeightsImportedTodayCompute() throws Exception {
         NpyArray input = Npy.read(TINY.resolve("input.npy"));
         int n = (int) input.shape()[0];
-        float[] nhwc = nchwToNhwc(input.data(), n, 3, 33, 33);
+        float[] nhwc = PytorchFidelityTest.nchwToNhwc(input.data(), n, 3, 33, 33);
         float[] before;
         try (LoadedModel m = LoadedModel.open(CHECKPOINT, 33, 33)) {
             before = m.logits(nhwc, n);
@@ -67,19 +67,5 @@ class CheckpointBeforeProvidersTest {
         try (LoadedModel m = LoadedModel.open(now, 33, 33)) {
             assertArrayEquals(m.logits(nhwc, n), before);
         }
-    }
-
-    private static float[] nchwToNhwc(float[] x, int n, int c, int h, int w) {
-        float[] out = new float[x.length];
-        for (int b = 0; b < n; b++) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int y = 0; y < h; y++) {
-                    for (int xx = 0; xx < w; xx++) {
-                        out[((b * h + y) * w + xx) * c + ch] = x[((b * c + ch) * h + y) * w + xx];
-                    }
-                }
-            }
-        }
-        return out;
     }
 }

@@ -87,7 +87,7 @@ class PytorchFidelityTest {
         }
     }
 
-    private static float[] nchwToNhwc(float[] x, int n, int c, int h, int w) {
+    static float[] nchwToNhwc(float[] x, int n, int c, int h, int w) {
         float[] out = new float[x.length];
         for (int b = 0; b < n; b++) {
             for (int ch = 0; ch < c; ch++) {

@@ -56,7 +56,28 @@ public final class PluginJarBuilder {
             if (rc != 0) {
                 throw new IllegalStateException("test plugin did not compile: " + args);
             }
-            Path jar = work.resolve(jarName + ".jar");
+            return pack(classes, resources, work.resolve(jarName + ".jar"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes {@code jar} holding every file below {@code classes} (e.g. a plugin module's {@code target/classes},
+     * compiled classes and resources alike), as {@code mvn package} would.
+     *
+     * @return {@code jar}; its folder is created if missing
+     */
+    public static Path pack(Path classes, Path jar) {
+        return pack(classes, Map.of(), jar);
+    }
+
+    private static Path pack(Path classes, Map<String, String> resources, Path jar) {
+        try {
+            Path parent = jar.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
             try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
                     Stream<Path> files = Files.walk(classes)) {
                 for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {

@@ -33,4 +33,42 @@ public final class GraphModels {
                     + ")", e);
         }
     }
+
+    /**
+     * The {@link SegmentationModel} a provider returns from {@code create}: {@code unwrap} offers {@code view} (the
+     * engine's {@link GraphModel}) and any of {@code others} (e.g. the provider's own network object).
+     *
+     * @param spec                what was built
+     * @param trainableParameters number of trainable scalars
+     * @param view                the engine's view of the model
+     * @param others              further objects {@code unwrap} offers
+     */
+    public static SegmentationModel segmentationModel(ModelSpec spec, long trainableParameters, GraphModel view,
+            Object... others) {
+        java.util.List<Object> offered = new java.util.ArrayList<>();
+        offered.add(java.util.Objects.requireNonNull(view, "view"));
+        offered.addAll(java.util.List.of(others));
+        return new SegmentationModel() {
+            @Override
+            public ModelSpec spec() {
+                return spec;
+            }
+
+            @Override
+            public long trainableParameterCount() {
+                return trainableParameters;
+            }
+
+            @Override
+            public <T> T unwrap(Class<T> type) {
+                for (Object o : offered) {
+                    if (type.isInstance(o)) {
+                        return type.cast(o);
+                    }
+                }
+                throw new IllegalArgumentException("a " + spec.arch() + " model offers "
+                        + offered.stream().map(o -> o.getClass().getName()).toList() + ", not " + type.getName());
+            }
+        };
+    }
 }

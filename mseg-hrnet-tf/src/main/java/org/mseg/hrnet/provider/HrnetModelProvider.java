@@ -13,7 +13,7 @@ import org.mseg.api.model.ModelProvider;
 import org.mseg.api.model.ModelSpec;
 import org.mseg.api.model.SegmentationModel;
 import org.mseg.engine.model.GraphBackend;
-import org.mseg.engine.model.GraphModel;
+import org.mseg.engine.model.GraphModels;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetGraphModel;
 import org.mseg.hrnet.HrnetSpec;
@@ -95,30 +95,8 @@ public final class HrnetModelProvider implements ModelProvider {
         HrnetSpec hrnetSpec = spec(spec);
         GraphBackend graph = backend.unwrap(GraphBackend.class);
         Hrnet model = Hrnet.create(graph.tf(), hrnetSpec, spec.numClasses(), graph.seed());
-        HrnetGraphModel view = new HrnetGraphModel(model);
-        return new SegmentationModel() {
-            @Override
-            public ModelSpec spec() {
-                return spec;
-            }
-
-            @Override
-            public long trainableParameterCount() {
-                return model.trainableParameterCount();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> type) {
-                if (type.isInstance(view)) {
-                    return type.cast(view);
-                }
-                if (type.isInstance(model)) {
-                    return type.cast(model);
-                }
-                throw new IllegalArgumentException("an HRNet model offers " + GraphModel.class.getName() + " and "
-                        + Hrnet.class.getName() + ", not " + type.getName());
-            }
-        };
+        return GraphModels.segmentationModel(spec, model.trainableParameterCount(), new HrnetGraphModel(model),
+                model);
     }
 
     /** The HRNet shape of a spec: its stored parameters if any (a checkpoint's), else the named variant's. */

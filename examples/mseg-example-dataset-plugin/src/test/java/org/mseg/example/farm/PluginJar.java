@@ -1,12 +1,8 @@
 package org.mseg.example.farm;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
+import org.mseg.api.testkit.PluginJarBuilder;
 
 /**
  * Packs the plugin's compiled classes and resources into a jar, as {@code mvn package} would, so that tests drop a
@@ -29,21 +25,6 @@ final class PluginJar {
 
     /** Writes {@code dir/name} holding every file of {@link #classes()}. */
     static Path build(Path dir, String name) {
-        Path classes = classes();
-        Path jar = dir.resolve(name);
-        try {
-            Files.createDirectories(dir);
-            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-                    Stream<Path> files = Files.walk(classes)) {
-                for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-                    out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
-                    out.write(Files.readAllBytes(p));
-                    out.closeEntry();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return jar;
+        return PluginJarBuilder.pack(classes(), dir.resolve(name));
     }
 }

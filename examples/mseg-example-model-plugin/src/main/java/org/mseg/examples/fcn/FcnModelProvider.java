@@ -11,7 +11,7 @@ import org.mseg.api.model.ModelProvider;
 import org.mseg.api.model.ModelSpec;
 import org.mseg.api.model.SegmentationModel;
 import org.mseg.engine.model.GraphBackend;
-import org.mseg.engine.model.GraphModel;
+import org.mseg.engine.model.GraphModels;
 
 /**
  * The {@code example-fcn} architecture ({@code TRAIN.arch: example-fcn}): a small fully-convolutional network for
@@ -114,25 +114,6 @@ public final class FcnModelProvider implements ModelProvider {
         GraphBackend graph = backend.unwrap(GraphBackend.class);
         FcnGraphModel model = new FcnGraphModel(graph.tf(), fcn, spec.numClasses(), graph.seed());
         long trainable = fcn.backboneParameters() + fcn.headParameters(spec.numClasses());
-        return new SegmentationModel() {
-            @Override
-            public ModelSpec spec() {
-                return spec;
-            }
-
-            @Override
-            public long trainableParameterCount() {
-                return trainable;
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> type) {
-                if (type.isInstance(model)) {
-                    return type.cast(model);
-                }
-                throw new IllegalArgumentException("an " + NAME + " model offers " + GraphModel.class.getName()
-                        + ", not " + type.getName());
-            }
-        };
+        return GraphModels.segmentationModel(spec, trainable, model);
     }
 }
