@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.mseg.api.ConfigException;
-import org.mseg.engine.DatasetSlice;
+import org.mseg.datasets.LabelBuffer;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.TensorFlowStrategy;
 import org.mseg.engine.SegmentationLoss;
-import org.mseg.engine.StepBatch;
 import org.mseg.engine.StepContext;
 import org.mseg.engine.StepOutcome;
 import org.mseg.engine.StepProgram;
@@ -146,9 +147,10 @@ public final class CcsaStrategy implements TensorFlowStrategy {
 
         @Override
         public StepOutcome run(StepContext step) {
-            StepBatch batch = step.batch();
-            SampledPairs pairs = objective.samplePairs(domains, batch.labels(), batch.size(), batch.height(),
-                    batch.width(), stepSeed(step.iteration()));
+            Batch batch = step.batch();
+            byte[] labels = ((LabelBuffer.Bytes) batch.labels()).ids(); // 8-bit: build refused wider labels
+            SampledPairs pairs = objective.samplePairs(domains, labels, batch.size(), batch.height(), batch.width(),
+                    stepSeed(step.iteration()));
             if (!pairs.complete()) {
                 String message = "CCSA step {}: {} positive and {} negative pairs instead of {} and {} ({})";
                 Object[] args = {step.iteration(), pairs.numPositive(), pairs.numNegative(),

@@ -15,7 +15,7 @@ import org.mseg.api.model.Backend;
 import org.mseg.api.testkit.ProviderRegistration;
 import org.mseg.api.train.TrainingStrategy;
 import org.mseg.api.train.TrainingStrategyProvider;
-import org.mseg.engine.DatasetSlice;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.GraphTrainingStrategy;
 
 /** {@code --strategy ccsa}: registration on the module path and the class path, options, the engine view. */

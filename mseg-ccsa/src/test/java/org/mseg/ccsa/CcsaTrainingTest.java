@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.mseg.datasets.LabelBuffer;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetSpec;
-import org.mseg.engine.DatasetSlice;
 import org.mseg.hrnet.HrnetGraphModel;
 import org.mseg.engine.PolyLrSchedule;
-import org.mseg.engine.StepBatch;
 import org.mseg.engine.Trainer;
 
 /**
@@ -32,7 +33,7 @@ class CcsaTrainingTest {
     private static final float[][] COLOURS = {{-1, -1, -1}, {1.5f, -1, -1}, {-1, 1.5f, -1}, {-1, -1, 1.5f}};
 
     /** Rectangles of class colours on class 0, with noise; the second dataset's images are brighter. */
-    private static StepBatch batch(long index) {
+    private static Batch batch(long index) {
         int n = 4;
         int pixels = SIZE * SIZE;
         float[] images = new float[n * pixels * 3];
@@ -64,7 +65,7 @@ class CcsaTrainingTest {
                 labels[b * pixels + p] = (byte) (border ? 255 : lab[p]);
             }
         }
-        return new StepBatch(index, SIZE, SIZE, images, labels, SLICES, Map.of());
+        return new Batch(index, SIZE, SIZE, images, LabelBuffer.of(labels), SLICES, Map.of());
     }
 
     private static Trainer trainer(int steps) {
@@ -108,11 +109,11 @@ class CcsaTrainingTest {
             assertTrue(lastC < 0.7 * firstC, "contrastive loss fell from " + firstC + " to " + lastC);
             assertTrue(lastCe < 0.8 * firstCe, "cross-entropy fell from " + firstCe + " to " + lastCe);
 
-            StepBatch full = batch(steps);
-            byte[] labels = full.labels();
+            Batch full = batch(steps);
+            byte[] labels = ((LabelBuffer.Bytes) full.labels()).ids();
             Arrays.fill(labels, labels.length / 2, labels.length, (byte) 255);
-            Trainer.StepResult r = trainer.step(new StepBatch(steps, SIZE, SIZE, full.images(), labels, SLICES,
-                    Map.of()));
+            Trainer.StepResult r = trainer.step(new Batch(steps, SIZE, SIZE, full.images(), LabelBuffer.of(labels),
+                    SLICES, Map.of()));
             Map<String, Double> extras = r.outcome().extras();
             assertEquals(0.0, extras.get("ccsa/positive_pairs"));
             assertEquals(0.0, extras.get("ccsa/negative_pairs"));

@@ -16,6 +16,8 @@ import org.mseg.api.MsegException;
 import org.mseg.api.config.Precision;
 import org.mseg.api.model.ModelProvider;
 import org.mseg.api.model.ModelSpec;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.model.GraphModels;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.datasets.loader.LabelTarget;
@@ -24,10 +26,8 @@ import org.mseg.datasets.loader.StreamSpec;
 import org.mseg.datasets.synth.SyntheticMseg;
 import org.mseg.datasets.transform.TransformParams;
 import org.mseg.engine.LowPrecisionKernels;
-import org.mseg.engine.DatasetSlice;
 import org.mseg.engine.LoaderBatchSource;
 import org.mseg.engine.PolyLrSchedule;
-import org.mseg.engine.StepBatch;
 import org.mseg.engine.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -133,7 +133,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                                 .listsFolder(Optional.of(data.listsFolder())).target(LabelTarget.UNIVERSAL)
                                 .streams(List.of(new StreamSpec(DATASET, "train", batch))).params(params).train(true)
                                 .threads(cores).prefetch(2).seed(1).build())) {
-                    StepBatch fixed = source.next();
+                    Batch fixed = source.next();
                     double constant = median(time(trainer, () -> fixed));
                     double loaded = noLoader ? Double.NaN : median(time(trainer, source::next));
                     timings.add(new Timing(precision, constant, loaded));
@@ -149,10 +149,10 @@ final class BenchTrainCommand implements Callable<Integer> {
     }
 
     /** Seconds of each of {@code steps} steps after one untimed warm-up step. */
-    private List<Double> time(Trainer trainer, java.util.function.Supplier<StepBatch> batches) {
+    private List<Double> time(Trainer trainer, java.util.function.Supplier<Batch> batches) {
         List<Double> seconds = new ArrayList<>();
         for (int i = 0; i <= steps; i++) {
-            StepBatch b = batches.get();
+            Batch b = batches.get();
             long t0 = System.nanoTime();
             trainer.step(b);
             if (i > 0) {

@@ -1,5 +1,8 @@
 package org.mseg.engine;
 
+import org.mseg.datasets.loader.Batch;
+
+
 /**
  * Where the training loop gets its batches: a multi-dataset loader, or in-memory data in tests. Every batch must
  * have the same crop size and slice layout (the graph is built for them).
@@ -7,7 +10,7 @@ package org.mseg.engine;
 public interface BatchSource extends AutoCloseable {
 
     /** The next batch; blocks until it is ready. */
-    StepBatch next();
+    Batch next();
 
     /** Samples skipped so far because they could not be read (0 when the source never skips). */
     default long skippedSamples() {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.mseg.api.config.Precision;
 import org.mseg.api.train.StepReport;
+import org.mseg.datasets.loader.Batch;
 import org.mseg.engine.checkpoint.CheckpointMetadata;
 import org.mseg.engine.checkpoint.Checkpoints;
 
@@ -67,7 +68,7 @@ public final class CheckpointListener implements TrainingLoop.Checkpointer {
     }
 
     @Override
-    public Path save(Trainer t, StepBatch last, StepReport step) {
+    public Path save(Trainer t, Batch last, StepReport step) {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("iteration", t.iteration());
         training.put("max_iters", constant.get("max_iters"));

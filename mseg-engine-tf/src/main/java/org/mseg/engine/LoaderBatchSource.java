@@ -1,12 +1,11 @@
 package org.mseg.engine;
 
-import java.util.List;
 import org.mseg.datasets.loader.Batch;
 import org.mseg.datasets.loader.MultiDatasetLoader;
 
 /**
- * {@link BatchSource} over MSeg's {@link MultiDatasetLoader}: the loader's parts become the batch slices, its
- * {@code stateAfter} (as a map) the source state that checkpoints keep. Closing it closes the loader.
+ * {@link BatchSource} over MSeg's {@link MultiDatasetLoader}: its batches as they come, their source state the
+ * loader's position that checkpoints keep. Closing it closes the loader.
  */
 public final class LoaderBatchSource implements BatchSource {
 
@@ -18,16 +17,8 @@ public final class LoaderBatchSource implements BatchSource {
     }
 
     @Override
-    public StepBatch next() {
-        return toStepBatch(loader.next());
-    }
-
-    /** The engine's view of a loader batch. */
-    public static StepBatch toStepBatch(Batch b) {
-        List<DatasetSlice> slices = b.parts().stream()
-                .map(p -> new DatasetSlice(p.dataset(), p.offset(), p.count())).toList();
-        return new StepBatch(b.index(), b.height(), b.width(), b.images(), b.labels(), b.wideLabels(), slices,
-                b.stateAfter().toMap());
+    public Batch next() {
+        return loader.next();
     }
 
     @Override

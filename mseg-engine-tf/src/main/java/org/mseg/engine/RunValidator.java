@@ -12,6 +12,7 @@ import org.mseg.api.io.AtomicFiles;
 import org.mseg.api.json.Json;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.train.TrainingListener;
+import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.loader.Batch;
 import org.mseg.datasets.loader.LabelTarget;
 import org.mseg.datasets.loader.MultiDatasetLoader;
@@ -83,18 +84,10 @@ public final class RunValidator {
                 .threads(loaderThreads).prefetch(2).seed(0L).build()) {
             for (int i = 0; i < count; i++) {
                 Batch b = val.next();
-                ValidationPictures.Picture picture;
-                if (b.wide()) {
-                    short[] pred = trainer.predictWide(b.images(), b.size(), h, w);
-                    acc.add(pred, b.wideLabels());
-                    picture = i < ValidationPictures.PER_DATASET && !listeners.isEmpty()
-                            ? ValidationPictures.draw(b.images(), h, w, null, b.wideLabels(), null, pred) : null;
-                } else {
-                    byte[] pred = trainer.predict(b.images(), b.size(), h, w);
-                    acc.add(pred, b.labels());
-                    picture = i < ValidationPictures.PER_DATASET && !listeners.isEmpty()
-                            ? ValidationPictures.draw(b.images(), h, w, b.labels(), null, pred, null) : null;
-                }
+                LabelBuffer pred = trainer.predict(b.images(), b.size(), h, w);
+                acc.add(pred, b.labels());
+                ValidationPictures.Picture picture = i < ValidationPictures.PER_DATASET && !listeners.isEmpty()
+                        ? ValidationPictures.draw(b.images(), h, w, b.labels(), pred) : null;
                 if (picture != null) {
                     for (TrainingListener l : listeners) {
                         l.onValidationPicture(dataset, i, picture.height(), picture.width(), picture.rgb());

@@ -2,6 +2,7 @@ package org.mseg.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;

@@ -3,6 +3,8 @@ package org.mseg.engine;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
 
@@ -13,7 +15,7 @@ public interface StepContext {
     long iteration();
 
     /** This step's batch (labels can be read in Java, e.g. to sample CCSA pixel pairs). */
-    StepBatch batch();
+    Batch batch();
 
     /** The scheduled learning rate of this step (already fed). */
     double learningRate();

@@ -1,5 +1,6 @@
 package org.mseg.engine;
 
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.model.GraphModel;
 import org.mseg.engine.model.ModelOutputs;
 import java.util.List;

@@ -1,5 +1,8 @@
 package org.mseg.engine;
 
+import org.mseg.datasets.LabelBuffer;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.model.GraphModel;
 import org.mseg.engine.model.ModelOutputs;
 import java.util.ArrayList;
@@ -37,7 +40,7 @@ import org.tensorflow.types.family.TType;
 
 /**
  * The training state of one run, apart from the loop that drives it: the graph (model, loss, optimizer, strategy
- * ops), the session holding the variable values, and the number of completed steps. {@link #step(StepBatch)} trains
+ * ops), the session holding the variable values, and the number of completed steps. {@link #step(Batch)} trains
  * on one batch; {@link #predict} runs the model in inference mode; {@link #session()} is what checkpoints save and
  * restore.
  *
@@ -71,8 +74,8 @@ public final class Trainer implements AutoCloseable {
     private final PolyLrSchedule schedule;
     private final Placeholder<TFloat32> images;
     private final Placeholder<? extends TIntegral> labels;
-    /** Labels are uint16 (taxonomies of more than 255 classes), not uint8; set by an ignore label above 255. */
-    private final boolean wideLabels;
+    /** Bits per label: 16 (uint16) for taxonomies of more than 255 classes, else 8; set by the ignore label. */
+    private final int labelBits;
     private final SgdMomentum optimizer;
     private final StepProgram program;
     private final Precision precision;
@@ -108,7 +111,7 @@ public final class Trainer implements AutoCloseable {
                     : Optional.empty();
             this.images = tf.withName("images").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(rows, cropHeight, cropWidth, 3)));
-            this.wideLabels = b.ignoreLabel > 255;
+            this.labelBits = LabelBuffer.bitsFor(b.ignoreLabel);
             this.labels = tf.withName("labels").placeholder(labelType(),
                     Placeholder.shape(Shape.of(rows, cropHeight, cropWidth)));
             ModelOutputs forward = model.forward("train", images, true, precision);
@@ -264,7 +267,7 @@ public final class Trainer implements AutoCloseable {
      *                                  not applied) does not count as a non-finite loss unless the scale fell below
      *                                  {@link #MIN_LOSS_SCALE}
      */
-    public StepResult step(StepBatch batch) {
+    public StepResult step(Batch batch) {
         if (failed) {
             throw new TrainingException("training stopped at a non-finite loss; restore a checkpoint first");
         }
@@ -277,11 +280,11 @@ public final class Trainer implements AutoCloseable {
                     + batch.width() + " and slices " + batch.slices() + "; this trainer was built for "
                     + cropHeight + "x" + cropWidth + " and " + slices);
         }
-        if (batch.wide() != wideLabels) {
-            throw new IllegalArgumentException("batch " + batch.index() + " has " + (batch.wide() ? "16" : "8")
-                    + "-bit labels but this trainer was built for " + (wideLabels ? "16" : "8") + "-bit labels"
-                    + " (ignore label " + (wideLabels ? "above" : "at most") + " 255); a taxonomy of more than 255"
-                    + " classes needs 16-bit labels and ignore label 65535");
+        if (batch.labels().bits() != labelBits) {
+            throw new IllegalArgumentException("batch " + batch.index() + " has " + batch.labels().bits()
+                    + "-bit labels but this trainer was built for " + labelBits + "-bit labels"
+                    + " (ignore label " + (labelBits == 16 ? "above" : "at most") + " 255); a taxonomy of more than"
+                    + " 255 classes needs 16-bit labels and ignore label 65535");
         }
         double lr = schedule.rate(iteration);
         int n = batch.size();
@@ -289,9 +292,7 @@ public final class Trainer implements AutoCloseable {
         Shape labelShape = Shape.of(n, cropHeight, cropWidth);
         try (TFloat32 img = TFloat32.tensorOf(Shape.of(n, cropHeight, cropWidth, 3),
                         DataBuffers.of(batch.images(), true, false));
-                TType lab = wideLabels
-                        ? TUint16.tensorOf(labelShape, DataBuffers.of(batch.wideLabels(), true, false))
-                        : TUint8.tensorOf(labelShape, DataBuffers.of(batch.labels(), true, false));
+                TType lab = labelTensor(labelShape, batch.labels());
                 TFloat32 rate = TFloat32.scalarOf((float) lr)) {
             long done = iteration;
             StepContext context = new StepContext() {
@@ -301,7 +302,7 @@ public final class Trainer implements AutoCloseable {
                 }
 
                 @Override
-                public StepBatch batch() {
+                public Batch batch() {
                     return batch;
                 }
 
@@ -355,57 +356,43 @@ public final class Trainer implements AutoCloseable {
         return new StepResult(iteration, lr, outcome);
     }
 
+    /** The labels as a read-only tensor over the batch's array (not copied), uint8 or uint16 by their width. */
+    private static TType labelTensor(Shape shape, LabelBuffer labels) {
+        if (labels instanceof LabelBuffer.Shorts wide) {
+            return TUint16.tensorOf(shape, DataBuffers.of(wide.ids(), true, false));
+        }
+        return TUint8.tensorOf(shape, DataBuffers.of(((LabelBuffer.Bytes) labels).ids(), true, false));
+    }
+
     /**
      * Predicts class ids (argmax of the logits) with BN in inference mode.
      *
      * @param images NHWC RGB normalised, {@code n·height·width·3} floats
      * @param n      number of images
-     * @return {@code n·height·width} class ids as unsigned bytes
+     * @return {@code n·height·width} class ids in this trainer's label width: 8-bit, or 16-bit for a taxonomy of
+     *         more than 255 classes (an ignore label above 255)
      * @throws IllegalArgumentException if the size was not declared with {@link Builder#evalSize}
-     * @throws IllegalStateException    if the labels are 16-bit (use {@link #predictWide})
      */
-    public byte[] predict(float[] images, int n, int height, int width) {
-        if (wideLabels) {
-            throw new IllegalStateException("this trainer's taxonomy has more than 255 classes; use predictWide");
-        }
-        byte[] out = new byte[n * height * width];
-        predictInto(images, n, height, width, out, null);
-        return out;
-    }
-
-    /**
-     * As {@link #predict}, for a taxonomy of more than 255 classes (an ignore label above 255).
-     *
-     * @return {@code n·height·width} class ids as unsigned 16-bit values
-     * @throws IllegalStateException if the labels are 8-bit (use {@link #predict})
-     */
-    public short[] predictWide(float[] images, int n, int height, int width) {
-        if (!wideLabels) {
-            throw new IllegalStateException("this trainer's labels are 8-bit; use predict");
-        }
-        short[] out = new short[n * height * width];
-        predictInto(images, n, height, width, null, out);
-        return out;
-    }
-
-    private Class<? extends TIntegral> labelType() {
-        return wideLabels ? TUint16.class : TUint8.class;
-    }
-
-    private void predictInto(float[] images, int n, int height, int width, byte[] bytes, short[] shorts) {
+    public LabelBuffer predict(float[] images, int n, int height, int width) {
         EvalPass pass = evalPasses.get(key(height, width));
         if (pass == null) {
             throw new IllegalArgumentException("no inference pass for " + height + "x" + width + "; declare it with"
                     + " Trainer.Builder.evalSize (declared: " + evalSizes() + ")");
         }
+        LabelBuffer out = LabelBuffer.allocate(labelBits, n * height * width);
         try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, height, width, 3), DataBuffers.of(images, true, false));
                 Result r = session.runner().feed(pass.input(), in).fetch(pass.prediction()).run()) {
-            if (shorts != null) {
-                r.get(0).asRawTensor().data().asShorts().read(shorts);
+            if (out instanceof LabelBuffer.Shorts wide) {
+                r.get(0).asRawTensor().data().asShorts().read(wide.ids());
             } else {
-                ((TUint8) r.get(0)).asRawTensor().data().read(bytes);
+                ((TUint8) r.get(0)).asRawTensor().data().read(((LabelBuffer.Bytes) out).ids());
             }
         }
+        return out;
+    }
+
+    private Class<? extends TIntegral> labelType() {
+        return labelBits == 16 ? TUint16.class : TUint8.class;
     }
 
     /** The inference sizes declared, as {@code HxW}. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.mseg.api.TrainingException;
 import org.mseg.api.train.StepReport;
 import org.mseg.api.train.TrainingListener;
+import org.mseg.datasets.loader.Batch;
 
 /**
  * Drives a {@link Trainer} from a {@link BatchSource} until {@code max_iters} steps are done: times each step (and
@@ -33,7 +34,7 @@ public final class TrainingLoop {
          * @param lastStep  the report of the last step (losses and the strategy's extras, e.g. MGDA's α)
          * @return the checkpoint folder
          */
-        Path save(Trainer trainer, StepBatch lastBatch, StepReport lastStep);
+        Path save(Trainer trainer, Batch lastBatch, StepReport lastStep);
     }
 
     private final Trainer trainer;
@@ -81,7 +82,7 @@ public final class TrainingLoop {
         try {
             while (trainer.iteration() < max) {
                 long t0 = System.nanoTime();
-                StepBatch batch = source.next();
+                Batch batch = source.next();
                 long t1 = System.nanoTime();
                 Trainer.StepResult r;
                 try {

@@ -20,6 +20,7 @@ import org.mseg.api.taxonomy.TaxonomyDefinition;
 import org.mseg.api.train.TrainingStrategyProvider;
 import org.mseg.datasets.ReadPolicy;
 import org.mseg.datasets.SplitList;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.datasets.loader.LabelTarget;
 import org.mseg.datasets.loader.StreamSpec;
 import org.mseg.datasets.transform.TransformParams;

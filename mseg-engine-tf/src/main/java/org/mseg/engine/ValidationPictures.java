@@ -13,6 +13,7 @@ import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.transform.Normalize;
 import org.mseg.datasets.viz.Palette;
 import org.mseg.datasets.viz.Panels;
@@ -37,15 +38,14 @@ final class ValidationPictures {
      * Draws the first image of a batch.
      *
      * @param images     normalised NHWC float images (the first {@code h · w · 3} values are used)
-     * @param target     labels (8- or 16-bit ids; exactly one of {@code target8}, {@code target16} is non-null)
+     * @param target     labels (8- or 16-bit ids; the first {@code h · w} are used)
      * @param prediction predictions of the same width
      */
-    static Picture draw(float[] images, int h, int w, byte[] target8, short[] target16, byte[] prediction8,
-            short[] prediction16) {
+    static Picture draw(float[] images, int h, int w, LabelBuffer target, LabelBuffer prediction) {
         double[] mean = Normalize.imagenetMean();
         double[] std = Normalize.imagenetStd();
         try (Mat rgbF = new Mat(h, w, CV_32FC3); Mat rgb8 = new Mat(); Mat bgr = new Mat();
-                Mat gt = labels(h, w, target8, target16); Mat pred = labels(h, w, prediction8, prediction16);
+                Mat gt = labels(h, w, target); Mat pred = labels(h, w, prediction);
                 Mat gtColour = PALETTE.colorize(gt); Mat predColour = PALETTE.colorize(pred)) {
             FloatBuffer fb = rgbF.createBuffer();
             for (int i = 0; i < h * w * 3; i++) {
@@ -75,14 +75,14 @@ final class ValidationPictures {
         }
     }
 
-    private static Mat labels(int h, int w, byte[] eight, short[] sixteen) {
-        if (eight != null) {
-            Mat m = new Mat(h, w, CV_8UC1);
-            ((ByteBuffer) m.createBuffer()).put(eight, 0, h * w);
+    private static Mat labels(int h, int w, LabelBuffer labels) {
+        if (labels instanceof LabelBuffer.Shorts wide) {
+            Mat m = new Mat(h, w, CV_16UC1);
+            ((ShortBuffer) m.createBuffer()).put(wide.ids(), 0, h * w);
             return m;
         }
-        Mat m = new Mat(h, w, CV_16UC1);
-        ((ShortBuffer) m.createBuffer()).put(sixteen, 0, h * w);
+        Mat m = new Mat(h, w, CV_8UC1);
+        ((ByteBuffer) m.createBuffer()).put(((LabelBuffer.Bytes) labels).ids(), 0, h * w);
         return m;
     }
 }

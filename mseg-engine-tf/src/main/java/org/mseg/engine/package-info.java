@@ -3,7 +3,7 @@
  *
  * <ul>
  *   <li>{@link org.mseg.engine.Trainer}: the training state (graph, session, optimizer, iteration) and one
- *       {@code step(StepBatch)}; {@link org.mseg.engine.TrainingLoop} drives it from a
+ *       {@code step(Batch)}; {@link org.mseg.engine.TrainingLoop} drives it from a
  *       {@link org.mseg.engine.BatchSource} with listeners and checkpoints;
  *       {@link org.mseg.engine.TrainingRun} does a whole run from a configuration.</li>
  *   <li>{@link org.mseg.engine.SegmentationLoss} (cross-entropy with ignore label, per dataset),

@@ -6,6 +6,7 @@ import static org.mseg.api.testkit.FloatComparisons.gamma;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;

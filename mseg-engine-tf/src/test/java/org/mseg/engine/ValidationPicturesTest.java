@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.transform.Normalize;
 import org.mseg.datasets.viz.Palette;
 
@@ -25,7 +26,7 @@ class ValidationPicturesTest {
         byte[] pred = new byte[h * w];
         Arrays.fill(gt, (byte) 7);
         Arrays.fill(pred, (byte) 42);
-        ValidationPictures.Picture p = ValidationPictures.draw(image, h, w, gt, null, pred, null);
+        ValidationPictures.Picture p = ValidationPictures.draw(image, h, w, LabelBuffer.of(gt), LabelBuffer.of(pred));
         assertEquals(p.height() * p.width() * 3, p.rgb().length);
         // Near the bottom (below the title strips), at the centres of the three panels.
         int row = p.height() - 10;

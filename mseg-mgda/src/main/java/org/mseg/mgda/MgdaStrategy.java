@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import org.mseg.api.ConfigException;
 import org.mseg.api.config.Precision;
-import org.mseg.engine.DatasetSlice;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.TensorFlowStrategy;
 import org.mseg.engine.StepContext;
 import org.mseg.engine.StepOutcome;

@@ -7,14 +7,15 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.mseg.datasets.LabelBuffer;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetSpec;
-import org.mseg.engine.DatasetSlice;
 import org.mseg.engine.GraphTrainingStrategy;
 import org.mseg.hrnet.HrnetGraphModel;
 import org.mseg.engine.PolyLrSchedule;
 import org.mseg.engine.StandardStrategy;
-import org.mseg.engine.StepBatch;
 import org.mseg.engine.Trainer;
 
 /**
@@ -31,7 +32,7 @@ class MgdaCostBenchmarkTest {
         int size = Integer.getInteger("mgda.bench.size", ToyTraining.SIZE);
         int steps = Integer.getInteger("mgda.bench.steps", 20);
         List<DatasetSlice> slices = ToyTraining.SLICES;
-        StepBatch batch = resized(size, slices);
+        Batch batch = resized(size, slices);
         double standard = secondsPerStep(StandardStrategy::new, spec, size, slices, batch, steps);
         double recompute = secondsPerStep(() -> new MgdaStrategy(MgdaOptions.defaults()), spec, size, slices, batch,
                 steps);
@@ -44,11 +45,11 @@ class MgdaCostBenchmarkTest {
         assertTrue(standard > 0 && recompute > 0 && rep > 0);
     }
 
-    private static StepBatch resized(int size, List<DatasetSlice> slices) {
+    private static Batch resized(int size, List<DatasetSlice> slices) {
         if (size == ToyTraining.SIZE) {
             return ToyTraining.batch(0, slices);
         }
-        StepBatch small = ToyTraining.batch(0, slices);
+        Batch small = ToyTraining.batch(0, slices);
         int n = small.size();
         float[] images = new float[n * size * size * 3];
         byte[] labels = new byte[n * size * size];
@@ -58,16 +59,16 @@ class MgdaCostBenchmarkTest {
                 for (int x = 0; x < size; x++) {
                     int src = b * s * s + (y * s / size) * s + (x * s / size);
                     int dst = b * size * size + y * size + x;
-                    labels[dst] = small.labels()[src];
+                    labels[dst] = (byte) small.labels().get(src);
                     System.arraycopy(small.images(), src * 3, images, dst * 3, 3);
                 }
             }
         }
-        return new StepBatch(0, size, size, images, labels, slices, Map.of());
+        return new Batch(0, size, size, images, LabelBuffer.of(labels), slices, Map.of());
     }
 
     private static double secondsPerStep(Supplier<GraphTrainingStrategy> strategy, HrnetSpec spec, int size,
-            List<DatasetSlice> slices, StepBatch batch, int steps) {
+            List<DatasetSlice> slices, Batch batch, int steps) {
         int warmup = 3;
         try (Trainer trainer = Trainer.builder()
                 .model(tf -> new HrnetGraphModel(Hrnet.create(tf, spec, ToyTraining.CLASSES, 7)))

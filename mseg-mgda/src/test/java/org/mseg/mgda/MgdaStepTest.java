@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mseg.api.TrainingException;
-import org.mseg.engine.StepBatch;
+import org.mseg.datasets.loader.Batch;
 import org.mseg.engine.Trainer;
 
 /**
@@ -247,11 +247,11 @@ class MgdaStepTest {
     void nonFiniteLossesApplyNoUpdateAndStopTheEngine() {
         ToyTraining.Steps steps = new ToyTraining.Steps();
         try (Trainer trainer = ToyTraining.trainer(new MgdaStrategy(MgdaOptions.defaults(), steps), LR, 10)) {
-            StepBatch good = ToyTraining.batch(0);
+            Batch good = ToyTraining.batch(0);
             float[] images = good.images().clone();
             images[5] = Float.NaN;
             Map<String, float[]> before = trainer.variableValues();
-            TrainingException e = assertThrows(TrainingException.class, () -> trainer.step(new StepBatch(0,
+            TrainingException e = assertThrows(TrainingException.class, () -> trainer.step(new Batch(0,
                     good.height(), good.width(), images, good.labels(), good.slices(), Map.of())));
             assertTrue(e.getMessage().contains("NaN"), e.getMessage());
             Map<String, float[]> after = trainer.variableValues();

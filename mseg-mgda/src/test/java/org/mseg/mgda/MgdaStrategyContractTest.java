@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.mseg.api.model.ModelProvider;
 import org.mseg.api.model.ModelSpec;
 import org.mseg.api.plugin.PluginEnvironment;
-import org.mseg.engine.DatasetSlice;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.testkit.StrategyContract;
 
 /** {@code --strategy mgda} meets the strategy contract with a tiny HRNet, in both of its modes. */

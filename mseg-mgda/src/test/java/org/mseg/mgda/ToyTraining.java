@@ -4,13 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.mseg.datasets.LabelBuffer;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.hrnet.Hrnet;
 import org.mseg.hrnet.HrnetSpec;
-import org.mseg.engine.DatasetSlice;
 import org.mseg.engine.GraphTrainingStrategy;
 import org.mseg.hrnet.HrnetGraphModel;
 import org.mseg.engine.PolyLrSchedule;
-import org.mseg.engine.StepBatch;
 import org.mseg.engine.Trainer;
 
 /**
@@ -32,11 +33,11 @@ final class ToyTraining {
     private ToyTraining() {
     }
 
-    static StepBatch batch(long index) {
+    static Batch batch(long index) {
         return batch(index, SLICES);
     }
 
-    static StepBatch batch(long index, List<DatasetSlice> slices) {
+    static Batch batch(long index, List<DatasetSlice> slices) {
         int n = slices.stream().mapToInt(DatasetSlice::count).sum();
         int pixels = SIZE * SIZE;
         float[] images = new float[n * pixels * 3];
@@ -72,7 +73,7 @@ final class ToyTraining {
                 }
             }
         }
-        return new StepBatch(index, SIZE, SIZE, images, labels, slices, Map.of());
+        return new Batch(index, SIZE, SIZE, images, LabelBuffer.of(labels), slices, Map.of());
     }
 
     static Trainer trainer(GraphTrainingStrategy strategy, double baseLr, long maxIters) {

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.SampleReader;
 import org.mseg.datasets.SplitEntry;
 
@@ -21,8 +22,7 @@ final class DatasetStream {
     private final int batchSize;
     private final SampleReader reader;
     private final Path folder;
-    private final byte[] lut;
-    private final short[] wideLut;
+    private final LabelBuffer lut;
     private final long seed;
     private final Set<Integer> knownBad = ConcurrentHashMap.newKeySet();
     private final AtomicLong skipped = new AtomicLong();
@@ -30,12 +30,12 @@ final class DatasetStream {
     private int[] cachedPermutation;
 
     /**
-     * @param lut     256-entry label lookup to a training taxonomy of at most 255 classes, or {@code null} to keep
-     *                the dataset's ids (or when {@code wideLut} is given)
-     * @param wideLut 256-entry lookup to unsigned 16-bit ids of a wider taxonomy (the naive one), or {@code null}
+     * @param lut 256-entry lookup from the dataset's 8-bit ids to training ids, in the training labels' width
+     *            (16-bit for a taxonomy of more than 255 classes, the naive one), or {@code null} to keep the
+     *            dataset's ids as 8-bit labels
      */
     DatasetStream(int index, String dataset, String split, int batchSize, SampleReader reader, Path folder,
-            byte[] lut, short[] wideLut, long seed) {
+            LabelBuffer lut, long seed) {
         this.index = index;
         this.dataset = dataset;
         this.split = split;
@@ -43,7 +43,6 @@ final class DatasetStream {
         this.reader = reader;
         this.folder = folder;
         this.lut = lut;
-        this.wideLut = wideLut;
         this.seed = seed;
     }
 
@@ -68,13 +67,13 @@ final class DatasetStream {
     }
 
     /** The lookup table to the training taxonomy, or {@code null}. Shared, never modified. */
-    byte[] lut() {
+    LabelBuffer lut() {
         return lut;
     }
 
-    /** The 16-bit lookup table to a taxonomy of more than 255 classes, or {@code null}. Shared, never modified. */
-    short[] wideLut() {
-        return wideLut;
+    /** Bits per training label: the lookup's width, 8 without a lookup. */
+    int labelBits() {
+        return lut == null ? 8 : lut.bits();
     }
 
     int size() {

@@ -33,6 +33,7 @@ import org.mseg.api.DatasetException;
 import org.mseg.api.dataset.DatasetDefinition;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.datasets.DataRoot;
+import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.Sample;
 import org.mseg.datasets.ReadPolicy;
 import org.mseg.datasets.SampleReader;
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * the list in a permutation drawn from {@code (seed, i, e)}, so every stream reshuffles per epoch independently of the
  * others (small datasets simply run through more epochs). The sample at {@code (stream, epoch, position)} is
  * transformed with a generator seeded from {@code (seed, stream, epoch, position)}: a batch's content does not depend
- * on thread scheduling, and a loader started at {@link Batch#stateAfter()} of batch {@code k} yields exactly batch
+ * on thread scheduling, and a loader started at the {@link Batch#sourceState()} of batch {@code k}
+ * ({@link LoaderState#fromMap}) yields exactly batch
  * {@code k + 1}.
  *
  * <p><b>Pipeline.</b> A fixed pool of worker threads decodes and transforms samples, one task per sample; OpenCV
@@ -65,11 +67,11 @@ import org.slf4j.LoggerFactory;
  * only where the crop reads it; fresh 100 MB Mats per step would spend more time in page faults than in OpenCV) and
  * copies the crop window straight into the batch arrays at the sample's offset, normalising and converting labels on
  * the way (the arithmetic of {@link Normalize} and {@link LabelLookup}). In val mode it runs {@link TransformChain#val}
- * (center crop). Labels are 8-bit, or unsigned 16-bit ({@link Batch#wideLabels()}, ignore 65535) when the training
- * taxonomy has more than 255 classes (the naive one). Each worker keeps its buffers, sized for the largest scaled
- * image it has seen (about 220 MB for 1080p at scale 2), until the loader is closed. At most {@code prefetch} batches
- * are planned and not yet returned by {@link #next()}, whatever the dataset sizes, so memory stays bounded when the
- * consumer is slower than the workers.
+ * (center crop). Labels ({@link org.mseg.datasets.LabelBuffer}) are 8-bit, or unsigned 16-bit (ignore 65535) when the
+ * training taxonomy has more than 255 classes (the naive one). Each worker keeps its buffers, sized for the largest
+ * scaled image it has seen (about 220 MB for 1080p at scale 2), until the loader is closed. At most {@code prefetch}
+ * batches are planned and not yet returned by {@link #next()}, whatever the dataset sizes, so memory stays bounded
+ * when the consumer is slower than the workers.
  *
  * <p><b>Bad data.</b> By default the first sample that cannot be read fails {@link #next()} with a
  * {@link DatasetException} naming the list, the line and the files. With {@code skipBad(true)} an unreadable sample is
@@ -96,8 +98,8 @@ public final class MultiDatasetLoader implements AutoCloseable {
     private final int height;
     private final int width;
     private final int samplesPerBatch;
-    /** Labels are unsigned 16-bit: the training taxonomy has more than 255 classes. */
-    private final boolean wide;
+    /** Bits per label: 16 when the training taxonomy has more than 255 classes, else 8. */
+    private final int labelBits;
     private final long seed;
     private final boolean skipBad;
     private final int prefetch;
@@ -132,7 +134,7 @@ public final class MultiDatasetLoader implements AutoCloseable {
         this.height = b.params.trainH();
         this.width = b.params.trainW();
         this.samplesPerBatch = streams.stream().mapToInt(DatasetStream::batchSize).sum();
-        this.wide = streams.get(0).wideLut() != null;
+        this.labelBits = streams.get(0).labelBits();
         this.seed = seed;
         this.skipBad = b.skipBad;
         this.prefetch = b.prefetch;
@@ -205,20 +207,19 @@ public final class MultiDatasetLoader implements AutoCloseable {
         }
         planned.removeFirst();
         plan();
-        return new Batch(head.index, height, width, head.images, head.labels, head.wideLabels, head.parts,
-                head.stateAfter);
+        return new Batch(head.index, height, width, head.images, head.labels, head.slices, head.stateAfter.toMap());
     }
 
     /** Plans the next batch: fixes the stream positions of its slots and hands them to the workers. */
     private void plan() {
-        List<Batch.Part> parts = new ArrayList<>(streams.size());
+        List<DatasetSlice> slices = new ArrayList<>(streams.size());
         List<Slot> slots = new ArrayList<>(samplesPerBatch);
-        PendingBatch batch = new PendingBatch(nextIndex++, samplesPerBatch, height, width, wide);
+        PendingBatch batch = new PendingBatch(nextIndex++, samplesPerBatch, height, width, labelBits);
         int offset = 0;
         List<LoaderState.StreamPosition> after = new ArrayList<>(streams.size());
         for (int i = 0; i < streams.size(); i++) {
             DatasetStream s = streams.get(i);
-            parts.add(new Batch.Part(s.dataset(), offset, s.batchSize()));
+            slices.add(new DatasetSlice(s.dataset(), offset, s.batchSize()));
             for (int j = 0; j < s.batchSize(); j++) {
                 slots.add(new Slot(batch, s, offset++, epochs[i], positions[i], s.permutation(epochs[i])));
                 if (++positions[i] == s.size()) {
@@ -228,7 +229,7 @@ public final class MultiDatasetLoader implements AutoCloseable {
             }
             after.add(new LoaderState.StreamPosition(s.dataset(), epochs[i], positions[i]));
         }
-        batch.parts = List.copyOf(parts);
+        batch.slices = List.copyOf(slices);
         batch.stateAfter = new LoaderState(seed, after);
         planned.addLast(batch);
         for (Slot slot : slots) {
@@ -298,13 +299,8 @@ public final class MultiDatasetLoader implements AutoCloseable {
             }
             peakOpenSamples.accumulateAndGet(openSamples.incrementAndGet(), Math::max);
             try {
-                if (wide) {
-                    trainChain.applyWide(ws.decoded().image(), ws.decoded().label(), random, ws, slot.batch.images,
-                            slot.batch.wideLabels, slot.offset, s.wideLut());
-                } else {
-                    trainChain.apply(ws.decoded().image(), ws.decoded().label(), random, ws, slot.batch.images,
-                            slot.batch.labels, slot.offset, s.lut());
-                }
+                trainChain.apply(ws.decoded().image(), ws.decoded().label(), random, ws, slot.batch.images,
+                        slot.batch.labels, slot.offset, s.lut());
             } catch (RuntimeException e) {
                 throw transformFailure(s, listIndex, e);
             } finally {
@@ -366,18 +362,21 @@ public final class MultiDatasetLoader implements AutoCloseable {
         } else {
             copyImage(image, batch.images, offset * pixels * 3, pixels * 3);
         }
-        // Wide labels: the crop's 8-bit ids first, then through the 16-bit table (the val path; not hot).
-        byte[] bytes = wide ? new byte[pixels] : batch.labels;
-        int start = wide ? 0 : offset * pixels;
+        // 16-bit labels: the crop's 8-bit ids first, then through the 16-bit table (the val path; not hot).
+        LabelBuffer.Bytes direct = batch.labels instanceof LabelBuffer.Bytes b ? b : null;
+        byte[] bytes = direct != null ? direct.ids() : new byte[pixels];
+        int start = direct != null ? offset * pixels : 0;
+        byte[] lut = direct != null && stream.lut() != null ? ((LabelBuffer.Bytes) stream.lut()).ids() : null;
         if (!label.isContinuous()) {
             try (Mat dense = label.clone()) {
-                copyLabel(dense, bytes, start, pixels, stream.lut());
+                copyLabel(dense, bytes, start, pixels, lut);
             }
         } else {
-            copyLabel(label, bytes, start, pixels, stream.lut());
+            copyLabel(label, bytes, start, pixels, lut);
         }
-        if (wide) {
-            PooledTrainChain.widen(bytes, 0, batch.wideLabels, offset * pixels, pixels, stream.wideLut());
+        if (batch.labels instanceof LabelBuffer.Shorts wide) {
+            PooledTrainChain.widen(bytes, 0, wide.ids(), offset * pixels, pixels,
+                    ((LabelBuffer.Shorts) stream.lut()).ids());
         }
     }
 
@@ -440,19 +439,17 @@ public final class MultiDatasetLoader implements AutoCloseable {
     private static final class PendingBatch {
         final long index;
         final float[] images;
-        final byte[] labels;
-        final short[] wideLabels;
+        final LabelBuffer labels;
         final AtomicInteger remaining;
         final CompletableFuture<Void> done = new CompletableFuture<>();
-        List<Batch.Part> parts;
+        List<DatasetSlice> slices;
         LoaderState stateAfter;
 
-        PendingBatch(long index, int samples, int height, int width, boolean wide) {
+        PendingBatch(long index, int samples, int height, int width, int labelBits) {
             this.index = index;
             int pixels = samples * height * width;
             this.images = new float[pixels * 3];
-            this.labels = new byte[wide ? 0 : pixels];
-            this.wideLabels = new short[wide ? pixels : 0];
+            this.labels = LabelBuffer.allocate(labelBits, pixels);
             this.remaining = new AtomicInteger(samples);
         }
 
@@ -592,7 +589,10 @@ public final class MultiDatasetLoader implements AutoCloseable {
             return this;
         }
 
-        /** Resume at a saved state ({@link Batch#stateAfter()}); {@code null} starts at the beginning. */
+        /**
+         * Resume at a saved state ({@link Batch#sourceState()} through {@link LoaderState#fromMap}); {@code null}
+         * starts at the beginning.
+         */
         public Builder startAt(LoaderState state) {
             this.startAt = state;
             return this;
@@ -665,8 +665,8 @@ public final class MultiDatasetLoader implements AutoCloseable {
                 TaxonomyMapping mapping = mapping(conv, def);
                 boolean wideTarget = mapping != null && mapping.ignoreId() > TaxonomyDefinition.IGNORE_ID;
                 built.add(new DatasetStream(built.size(), def.name(), spec.split(), spec.batchSize(), reader,
-                        root.folderOf(def), wideTarget ? null : lut(mapping, def),
-                        wideTarget ? mapping.toShortLut() : null, effectiveSeed));
+                        root.folderOf(def), wideTarget ? LabelBuffer.of(mapping.toShortLut()) : lut(mapping, def),
+                        effectiveSeed));
             }
             long values = (long) built.stream().mapToInt(DatasetStream::batchSize).sum() * params.trainH()
                     * params.trainW() * 3;
@@ -688,12 +688,12 @@ public final class MultiDatasetLoader implements AutoCloseable {
             };
         }
 
-        private byte[] lut(TaxonomyMapping mapping, DatasetDefinition def) {
+        private LabelBuffer lut(TaxonomyMapping mapping, DatasetDefinition def) {
             if (mapping == null) {
                 return null;
             }
             try {
-                return mapping.toByteLut();
+                return LabelBuffer.of(mapping.toByteLut());
             } catch (IllegalStateException e) {
                 throw new ConfigException("Labels of dataset '" + def.name() + "' cannot be converted to the "
                         + mapping.to().name() + " taxonomy in 8-bit batches: " + e.getMessage() + ". Train in a"

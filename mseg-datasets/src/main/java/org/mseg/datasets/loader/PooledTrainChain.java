@@ -27,6 +27,7 @@ import org.bytedeco.opencv.opencv_core.Point2f;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
+import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.transform.Normalize;
 import org.mseg.datasets.transform.RandScale;
 import org.mseg.datasets.transform.ResizeShort;
@@ -109,33 +110,28 @@ final class PooledTrainChain {
     /**
      * Transforms a decoded image and label and writes the normalised crop and its converted labels at a batch offset.
      *
-     * @param image       the decoded RGB {@code CV_32FC3} image (0..255); left unchanged
-     * @param label       its {@code CV_8UC1} label of the same size; left unchanged
-     * @param random      the sample's generator
-     * @param ws          the calling worker's buffers
-     * @param images      batch images, NHWC; the crop goes to {@code [offset·h·w·3, (offset+1)·h·w·3)}
-     * @param labels      batch labels; the crop goes to {@code [offset·h·w, (offset+1)·h·w)}
-     * @param offset      sample index within the batch
-     * @param lut         256-entry label table, or {@code null} for none
+     * @param image  the decoded RGB {@code CV_32FC3} image (0..255); left unchanged
+     * @param label  its {@code CV_8UC1} label of the same size; left unchanged
+     * @param random the sample's generator
+     * @param ws     the calling worker's buffers
+     * @param images batch images, NHWC; the crop goes to {@code [offset·h·w·3, (offset+1)·h·w·3)}
+     * @param labels batch labels; the crop goes to {@code [offset·h·w, (offset+1)·h·w)}
+     * @param offset sample index within the batch
+     * @param lut    256-entry table from the dataset's 8-bit ids to training ids, of the width of {@code labels};
+     *               {@code null} for none (8-bit labels only)
      */
-    void apply(Mat image, Mat label, RandomGenerator random, Workspace ws, float[] images, byte[] labels, int offset,
-            byte[] lut) {
+    void apply(Mat image, Mat label, RandomGenerator random, Workspace ws, float[] images, LabelBuffer labels,
+            int offset, LabelBuffer lut) {
         int pixels = cropH * cropW;
-        run(image, label, random, ws, images, offset * pixels * 3, labels, offset * pixels, lut);
-    }
-
-    /**
-     * As {@link #apply}, for a training taxonomy of more than 255 classes: the crop's labels go through a 16-bit table
-     * into {@code wideLabels} at {@code [offset·h·w, (offset+1)·h·w)}.
-     *
-     * @param wideLut 256-entry table from the dataset's 8-bit ids to unsigned 16-bit training ids
-     */
-    void applyWide(Mat image, Mat label, RandomGenerator random, Workspace ws, float[] images, short[] wideLabels,
-            int offset, short[] wideLut) {
-        int pixels = cropH * cropW;
-        byte[] ids = ws.cropLabels(pixels);
-        run(image, label, random, ws, images, offset * pixels * 3, ids, 0, null);
-        widen(ids, 0, wideLabels, offset * pixels, pixels, wideLut);
+        if (labels instanceof LabelBuffer.Shorts wide) {
+            // 16-bit labels: the crop's 8-bit ids first, then through the 16-bit table.
+            byte[] crop = ws.cropLabels(pixels);
+            run(image, label, random, ws, images, offset * pixels * 3, crop, 0, null);
+            widen(crop, 0, wide.ids(), offset * pixels, pixels, ((LabelBuffer.Shorts) lut).ids());
+        } else {
+            run(image, label, random, ws, images, offset * pixels * 3, ((LabelBuffer.Bytes) labels).ids(),
+                    offset * pixels, lut == null ? null : ((LabelBuffer.Bytes) lut).ids());
+        }
     }
 
     /** The chain, writing the crop at {@code images[imageStart...]} and its labels at {@code labels[labelStart...]}. */

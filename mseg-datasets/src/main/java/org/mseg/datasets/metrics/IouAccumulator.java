@@ -2,6 +2,7 @@ package org.mseg.datasets.metrics;
 
 import java.util.Objects;
 import java.util.Set;
+import org.mseg.datasets.LabelBuffer;
 
 /**
  * Dataset-level intersection / union / target / prediction histograms over {@code K} classes, exactly as MSeg's
@@ -52,31 +53,48 @@ public final class IouAccumulator {
     }
 
     /**
-     * Adds one label-map pair (uint8 ids, any layout, same length).
+     * Adds one label-map pair: ids of one width, any layout, same length. 8-bit maps (255 = ignore) need {@code K}
+     * of at most 255; 16-bit maps (65535 = ignore) serve taxonomies of more than 255 classes.
      *
-     * @throws IllegalArgumentException if the lengths differ
+     * @throws IllegalArgumentException if the lengths or the widths differ
+     * @throws IllegalStateException    if the maps are 8-bit and {@code K} is above 255
      */
-    public void add(byte[] prediction, byte[] target) {
+    public void add(LabelBuffer prediction, LabelBuffer target) {
         Objects.requireNonNull(prediction, "prediction");
         Objects.requireNonNull(target, "target");
-        if (prediction.length != target.length) {
-            throw new IllegalArgumentException("prediction has " + prediction.length + " pixels but target has "
-                    + target.length);
+        if (prediction.length() != target.length()) {
+            throw new IllegalArgumentException("prediction has " + prediction.length() + " pixels but target has "
+                    + target.length());
         }
-        add(prediction, target, 0, prediction.length);
+        add(prediction, target, 0, prediction.length());
     }
 
     /**
-     * Adds {@code length} pixels starting at {@code offset} in both arrays (e.g. one image of a batch buffer).
+     * Adds {@code length} pixels starting at {@code offset} in both maps (e.g. one image of a batch buffer). Ids at or
+     * above {@code K} other than ignore are counted in no class.
      *
-     * @throws IndexOutOfBoundsException if the range does not fit either array
+     * @throws IllegalArgumentException  if the widths differ
+     * @throws IllegalStateException     if the maps are 8-bit and {@code K} is above 255
+     * @throws IndexOutOfBoundsException if the range does not fit either map
      */
-    public void add(byte[] prediction, byte[] target, int offset, int length) {
+    public void add(LabelBuffer prediction, LabelBuffer target, int offset, int length) {
+        if (prediction.bits() != target.bits()) {
+            throw new IllegalArgumentException("prediction has " + prediction.bits() + "-bit ids but target has "
+                    + target.bits() + "-bit ones");
+        }
+        Objects.checkFromIndexSize(offset, length, prediction.length());
+        Objects.checkFromIndexSize(offset, length, target.length());
+        if (target instanceof LabelBuffer.Shorts t) {
+            add16(((LabelBuffer.Shorts) prediction).ids(), t.ids(), offset, length);
+        } else {
+            add8(((LabelBuffer.Bytes) prediction).ids(), ((LabelBuffer.Bytes) target).ids(), offset, length);
+        }
+    }
+
+    private void add8(byte[] prediction, byte[] target, int offset, int length) {
         if (numClasses > IGNORE) {
             throw new IllegalStateException(numClasses + " classes do not fit 8-bit label maps; add 16-bit ones");
         }
-        Objects.checkFromIndexSize(offset, length, prediction.length);
-        Objects.checkFromIndexSize(offset, length, target.length);
         // Histograms over all 256 byte values: no branch on K in the hot loop, one fold at the end.
         int[] inter = new int[256];
         int[] pred = new int[256];
@@ -96,23 +114,11 @@ public final class IouAccumulator {
         fold(inter, pred, tgt);
     }
 
-    /**
-     * Adds one 16-bit label-map pair (unsigned ids, 65535 = ignore, same length), for taxonomies of more than 255
-     * classes. Ids at or above {@code K} other than ignore are counted in no class, as in the 8-bit {@code add}.
-     *
-     * @throws IllegalArgumentException if the lengths differ
-     */
-    public void add(short[] prediction, short[] target) {
-        Objects.requireNonNull(prediction, "prediction");
-        Objects.requireNonNull(target, "target");
-        if (prediction.length != target.length) {
-            throw new IllegalArgumentException("prediction has " + prediction.length + " pixels but target has "
-                    + target.length);
-        }
+    private void add16(short[] prediction, short[] target, int offset, int length) {
         int[] inter = new int[numClasses];
         int[] pred = new int[numClasses];
         int[] tgt = new int[numClasses];
-        for (int i = 0; i < prediction.length; i++) {
+        for (int i = offset, end = offset + length; i < end; i++) {
             int t = target[i] & 0xffff;
             if (t == WIDE_IGNORE) {
                 continue;

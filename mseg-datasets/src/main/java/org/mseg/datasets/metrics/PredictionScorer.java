@@ -16,6 +16,7 @@ import org.mseg.api.dataset.DatasetDefinition;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.taxonomy.TaxonomyDefinition;
 import org.mseg.api.taxonomy.TaxonomyKind;
+import org.mseg.datasets.LabelBuffer;
 import org.mseg.taxonomy.TaxonomyConverter;
 
 /**
@@ -143,7 +144,7 @@ public final class PredictionScorer {
                     target[i] = groundTruthLut[target[i] & 0xff];
                 }
             }
-            accumulator.add(prediction.data(), target);
+            accumulator.add(LabelBuffer.of(prediction.data()), LabelBuffer.of(target));
             confusion.add(prediction.data(), target);
         }
         return new Score(accumulator.compute(excluded), confusion, accumulator.target(), pairs.size());

@@ -34,7 +34,8 @@ public final class RelabeledProtocol {
      * @param prediction             the model's prediction, universal ids
      * @param unrelabeledUniversalGt unrelabeled GT mapped to universal ids ({@code U})
      * @param relabeledUniversalGt   relabeled GT mapped to universal ids ({@code R})
-     * @return the modified prediction and {@code U}, to feed {@link IouAccumulator#add(byte[], byte[])}
+     * @return the modified prediction and {@code U}, to feed {@link IouAccumulator#add} (as 8-bit
+     *         {@link org.mseg.datasets.LabelBuffer}s)
      * @throws IllegalArgumentException if the lengths differ
      */
     public static Result apply(byte[] prediction, byte[] unrelabeledUniversalGt, byte[] relabeledUniversalGt) {

@@ -33,6 +33,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.mseg.datasets.DataRoot;
 import org.mseg.datasets.EncodedImages;
+import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.ReadPolicy;
 import org.mseg.datasets.Sample;
 import org.mseg.datasets.SampleReader;
@@ -77,10 +78,20 @@ class MultiDatasetLoaderTest {
 
     private static void assertSameContent(Batch expected, Batch actual) {
         assertEquals(expected.index(), actual.index());
-        assertEquals(expected.parts(), actual.parts());
-        assertEquals(expected.stateAfter(), actual.stateAfter());
+        assertEquals(expected.slices(), actual.slices());
+        assertEquals(stateAfter(expected), stateAfter(actual));
         assertArrayEquals(expected.images(), actual.images(), "images of batch " + expected.index());
-        assertArrayEquals(expected.labels(), actual.labels(), "labels of batch " + expected.index());
+        assertArrayEquals(labelBytes(expected), labelBytes(actual), "labels of batch " + expected.index());
+    }
+
+    /** The loader's position after a batch, as it travels in the batch's source state. */
+    private static LoaderState stateAfter(Batch b) {
+        return LoaderState.fromMap(b.sourceState());
+    }
+
+    /** The 8-bit labels of a batch. */
+    private static byte[] labelBytes(Batch b) {
+        return ((LabelBuffer.Bytes) b.labels()).ids();
     }
 
     /** The sample ids of each crop of a val-chain batch whose crops are the whole images. */
@@ -98,9 +109,9 @@ class MultiDatasetLoaderTest {
             assertEquals(5, b.size());
             assertEquals(24, b.height());
             assertEquals(20, b.width());
-            assertEquals(List.of(new Batch.Part(CITY, 0, 2), new Batch.Part(SUN, 2, 3)), b.parts());
+            assertEquals(List.of(new DatasetSlice(CITY, 0, 2), new DatasetSlice(SUN, 2, 3)), b.slices());
             assertEquals(5 * 24 * 20 * 3, b.images().length);
-            assertEquals(5 * 24 * 20, b.labels().length);
+            assertEquals(5 * 24 * 20, b.labels().length());
             // Normalised 0..255 RGB lies within these bounds for every channel.
             double lo = (0 - 123.675) / 58.395;
             double hi = (255 - 103.53) / 57.375;
@@ -110,7 +121,7 @@ class MultiDatasetLoaderTest {
             assertLabelsIn(b, 0, 2, CITY, 19);
             assertLabelsIn(b, 2, 3, SUN, 37);
             assertEquals(new LoaderState(7, List.of(new LoaderState.StreamPosition(CITY, 0, 2),
-                    new LoaderState.StreamPosition(SUN, 0, 3))), b.stateAfter());
+                    new LoaderState.StreamPosition(SUN, 0, 3))), stateAfter(b));
         }
     }
 
@@ -124,7 +135,7 @@ class MultiDatasetLoaderTest {
         int pixels = b.height() * b.width();
         Set<Integer> seen = new TreeSet<>();
         for (int i = offset * pixels; i < (offset + count) * pixels; i++) {
-            seen.add(b.labels()[i] & 0xff);
+            seen.add(b.labels().get(i));
         }
         assertTrue(allowed.containsAll(seen), dataset + " labels " + seen + " are not universal ids " + allowed);
         assertTrue(seen.size() > 2, "crops of " + dataset + " should show several classes: " + seen);
@@ -173,7 +184,7 @@ class MultiDatasetLoaderTest {
                     + ", position " + position + ")";
             assertArrayEquals(image, Arrays.copyOfRange(b.images(), offset * pixels * 3, (offset + 1) * pixels * 3),
                     where);
-            assertArrayEquals(label, Arrays.copyOfRange(b.labels(), offset * pixels, (offset + 1) * pixels), where);
+            assertArrayEquals(label, Arrays.copyOfRange(labelBytes(b), offset * pixels, (offset + 1) * pixels), where);
         }
     }
 
@@ -197,7 +208,7 @@ class MultiDatasetLoaderTest {
                 byte[] label = new byte[10 * 12];
                 s.label().data().get(label);
                 assertArrayEquals(image, b.images());
-                assertArrayEquals(label, b.labels());
+                assertArrayEquals(label, labelBytes(b));
             }
         }
     }
@@ -275,9 +286,9 @@ class MultiDatasetLoaderTest {
             straight = take(loader, 5);
         }
         // Through the JSON-friendly form, with numbers as a JSON reader may return them.
-        Map<String, Object> saved = straight.get(2).stateAfter().toMap();
+        Map<String, Object> saved = stateAfter(straight.get(2)).toMap();
         LoaderState restored = LoaderState.fromMap(jsonLike(saved));
-        assertEquals(straight.get(2).stateAfter(), restored);
+        assertEquals(stateAfter(straight.get(2)), restored);
         try (MultiDatasetLoader loader = fx.builder().streams(twoStreams()).params(LoaderFixture.trainParams())
                 .threads(1).startAt(restored).build()) {
             assertSameContent(straight.get(3), loader.next());
@@ -371,7 +382,7 @@ class MultiDatasetLoaderTest {
             }
         }
         // Positions advance one per crop even when a bad entry is replaced: 6 batches x 3 = 3 epochs of 6.
-        assertEquals(new LoaderState.StreamPosition(CITY, 3, 0), a.get(5).stateAfter().streams().get(0));
+        assertEquals(new LoaderState.StreamPosition(CITY, 3, 0), stateAfter(a.get(5)).streams().get(0));
     }
 
     @Test
@@ -427,7 +438,7 @@ class MultiDatasetLoaderTest {
             int k = sampleIds(b)[0];
             for (int r = 0; r < 30; r++) {
                 for (int c = 0; c < 40; c++) {
-                    assertEquals(LoaderFixture.labelValue(k, r, c, 19), b.labels()[r * 40 + c] & 0xff);
+                    assertEquals(LoaderFixture.labelValue(k, r, c, 19), b.labels().get(r * 40 + c));
                 }
             }
         }
@@ -444,14 +455,14 @@ class MultiDatasetLoaderTest {
         try (MultiDatasetLoader loader = fx.builder().streams(List.of(new StreamSpec(SUN, "train", 1)))
                 .params(LoaderFixture.cropParams(48, 190)).train(false).target(LabelTarget.NAIVE).seed(5).build()) {
             Batch b = loader.next();
-            assertTrue(b.wide());
-            assertEquals(0, b.labels().length, "no 8-bit labels beside the 16-bit ones");
+            assertEquals(16, b.labels().bits());
+            assertTrue(b.labels() instanceof LabelBuffer.Shorts, "no 8-bit labels beside the 16-bit ones");
             int k = sampleIds(b)[0];
             int above255 = 0;
             for (int r = 0; r < 48; r++) {
                 for (int c = 0; c < 190; c++) {
                     int own = LoaderFixture.labelValue(k, r, c, 37);
-                    int naive = b.wideLabels()[r * 190 + c] & 0xffff;
+                    int naive = b.labels().get(r * 190 + c);
                     assertEquals(own == 255 ? 65535 : toNaive.apply(own), naive, "pixel " + r + "," + c);
                     above255 += naive > 255 && naive != 65535 ? 1 : 0;
                 }
@@ -475,12 +486,12 @@ class MultiDatasetLoaderTest {
                 Batch o = own.next();
                 Batch n = naive.next();
                 assertArrayEquals(o.images(), n.images());
-                assertTrue(n.wide());
-                short[] expected = new short[o.labels().length];
+                assertEquals(16, n.labels().bits());
+                short[] expected = new short[o.labels().length()];
                 for (int p = 0; p < expected.length; p++) {
-                    expected[p] = (short) toNaive.apply(o.labels()[p] & 0xff);
+                    expected[p] = (short) toNaive.apply(o.labels().get(p));
                 }
-                assertArrayEquals(expected, n.wideLabels(), "labels of batch " + i);
+                assertArrayEquals(expected, ((LabelBuffer.Shorts) n.labels()).ids(), "labels of batch " + i);
             }
         }
     }

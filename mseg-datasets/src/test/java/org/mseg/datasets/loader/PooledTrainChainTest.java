@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
+import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.Sample;
 import org.mseg.datasets.TestMats;
 import org.mseg.datasets.transform.LabelLookup;
@@ -60,7 +61,8 @@ class PooledTrainChainTest {
             // Twice through the same workspace: the second run reuses buffers holding the first run's data.
             for (int run = 0; run < 2; run++) {
                 try (Sample s = sample.get()) {
-                    pooled.apply(s.image(), s.label(), random.get(), ws, images, labels, batchOffset, LUT);
+                    pooled.apply(s.image(), s.label(), random.get(), ws, images, LabelBuffer.of(labels), batchOffset,
+                            LabelBuffer.of(LUT));
                 }
             }
         }
@@ -192,8 +194,8 @@ class PooledTrainChainTest {
         assertSameCrop(params, () -> sample(132, 286), random, 0);
         byte[] labels = new byte[360 * 781];
         try (Workspace ws = new Workspace(); Sample s = sample(132, 286)) {
-            new PooledTrainChain(params).apply(s.image(), s.label(), random.get(), ws, new float[360 * 781 * 3], labels,
-                    0, LUT);
+            new PooledTrainChain(params).apply(s.image(), s.label(), random.get(), ws, new float[360 * 781 * 3],
+                    LabelBuffer.of(labels), 0, LabelBuffer.of(LUT));
         }
         int row = 10; // from source row 3, whose column 0 holds a class, not an ignore pixel
         assertEquals(255, labels[row * 781] & 0xff, "left padding column");

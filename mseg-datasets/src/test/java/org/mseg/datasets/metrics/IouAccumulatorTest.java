@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.mseg.datasets.LabelBuffer;
 
 /** Hand-computed cases of MSEG.md g.4. */
 class IouAccumulatorTest {
@@ -33,7 +34,7 @@ class IouAccumulatorTest {
     @Test
     void histogramsSkipIgnorePixelsOnBothSides() {
         IouAccumulator acc = new IouAccumulator(3);
-        acc.add(PRED, TARGET);
+        acc.add(LabelBuffer.of(PRED), LabelBuffer.of(TARGET));
         assertArrayEquals(new long[] {1, 1, 1}, acc.intersection());
         assertArrayEquals(new long[] {2, 2, 1}, acc.predicted());
         assertArrayEquals(new long[] {2, 2, 1}, acc.target());
@@ -43,7 +44,7 @@ class IouAccumulatorTest {
     @Test
     void metricsFollowTheUpstreamFormulasExactly() {
         IouAccumulator acc = new IouAccumulator(3);
-        acc.add(PRED, TARGET);
+        acc.add(LabelBuffer.of(PRED), LabelBuffer.of(TARGET));
         SegmentationMetrics m = acc.compute();
         double[] iou = {1 / (3 + 1e-10), 1 / (3 + 1e-10), 1 / (1 + 1e-10)};
         double[] a = {1 / (2 + 1e-10), 1 / (2 + 1e-10), 1 / (1 + 1e-10)};
@@ -59,7 +60,7 @@ class IouAccumulatorTest {
     @Test
     void absentClassesCountZeroInTheMean() {
         IouAccumulator acc = new IouAccumulator(4);
-        acc.add(PRED, TARGET);
+        acc.add(LabelBuffer.of(PRED), LabelBuffer.of(TARGET));
         SegmentationMetrics m = acc.compute();
         assertEquals(0.0, m.iou(3));
         assertEquals(0.0, m.accuracy(3));
@@ -70,7 +71,7 @@ class IouAccumulatorTest {
     @Test
     void aClassOnlyInThePredictionHasIouAndAccuracyZero() {
         IouAccumulator acc = new IouAccumulator(2);
-        acc.add(bytes(0, 1), bytes(0, 0));
+        acc.add(LabelBuffer.of(bytes(0, 1)), LabelBuffer.of(bytes(0, 0)));
         SegmentationMetrics m = acc.compute();
         assertArrayEquals(new long[] {2, 1}, acc.union(), "class 0: pred 1 + target 2 - inter 1; class 1: pred 1");
         assertEquals(0.5, m.iou(0), 1e-9);
@@ -83,7 +84,7 @@ class IouAccumulatorTest {
     @Test
     void valuesAtOrAboveKFallOutsideTheBins() {
         IouAccumulator acc = new IouAccumulator(3);
-        acc.add(bytes(5, 3, 1), bytes(1, 1, 4));
+        acc.add(LabelBuffer.of(bytes(5, 3, 1)), LabelBuffer.of(bytes(1, 1, 4)));
         assertArrayEquals(new long[] {0, 1, 0}, acc.predicted(),
                 "predictions 5 and 3 are not classes; only target 255 voids a prediction, so 1 over target 4 counts");
         assertArrayEquals(new long[] {0, 2, 0}, acc.target(), "target 4 is not a class");
@@ -94,7 +95,7 @@ class IouAccumulatorTest {
     @Test
     void excludedIdsLeaveTheMeansButKeepPerClassValuesAndAllAcc() {
         IouAccumulator acc = new IouAccumulator(4);
-        acc.add(PRED, TARGET);
+        acc.add(LabelBuffer.of(PRED), LabelBuffer.of(TARGET));
         SegmentationMetrics m = acc.compute(Set.of(3));
         assertEquals(5.0 / 9, m.mIoU(), 1e-9, "excluding the absent class 3 gives the 3-class mean");
         assertEquals(4, m.iou().length);
@@ -111,8 +112,10 @@ class IouAccumulatorTest {
         IouAccumulator acc = new IouAccumulator(3);
         assertThrows(IllegalArgumentException.class, () -> acc.compute(Set.of(255)));
         assertThrows(IllegalArgumentException.class, () -> acc.compute(Set.of(0, 1, 2)));
-        assertThrows(IllegalArgumentException.class, () -> acc.add(bytes(1), bytes(1, 2)));
-        assertThrows(IndexOutOfBoundsException.class, () -> acc.add(bytes(1, 2), bytes(1, 2), 1, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> acc.add(LabelBuffer.of(bytes(1)), LabelBuffer.of(bytes(1, 2))));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> acc.add(LabelBuffer.of(bytes(1, 2)), LabelBuffer.of(bytes(1, 2)), 1, 2));
         assertThrows(IllegalArgumentException.class, () -> new IouAccumulator(0));
         assertThrows(IllegalArgumentException.class, () -> new IouAccumulator(65536));
     }
@@ -126,11 +129,11 @@ class IouAccumulatorTest {
         System.arraycopy(bytes(2, 2, 0, 1, 1, 1), 0, pred, 6, 6);
         System.arraycopy(bytes(2, 0, 0, 255, 1, 2), 0, target, 6, 6);
         IouAccumulator whole = new IouAccumulator(3);
-        whole.add(pred, target);
+        whole.add(LabelBuffer.of(pred), LabelBuffer.of(target));
         IouAccumulator first = new IouAccumulator(3);
-        first.add(pred, target, 0, 6);
+        first.add(LabelBuffer.of(pred), LabelBuffer.of(target), 0, 6);
         IouAccumulator second = new IouAccumulator(3);
-        second.add(pred, target, 6, 6);
+        second.add(LabelBuffer.of(pred), LabelBuffer.of(target), 6, 6);
         first.merge(second);
         assertEquals(whole.compute(), first.compute());
         assertArrayEquals(whole.union(), first.union());
@@ -153,7 +156,7 @@ class IouAccumulatorTest {
         }
         IouAccumulator sequential = new IouAccumulator(k);
         for (int i = 0; i < preds.length; i++) {
-            sequential.add(preds[i], targets[i]);
+            sequential.add(LabelBuffer.of(preds[i]), LabelBuffer.of(targets[i]));
         }
         IouAccumulator shared = new IouAccumulator(k);
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -161,7 +164,7 @@ class IouAccumulatorTest {
             Future<?>[] done = new Future<?>[preds.length];
             for (int i = 0; i < preds.length; i++) {
                 int index = i;
-                done[i] = pool.submit(() -> shared.add(preds[index], targets[index]));
+                done[i] = pool.submit(() -> shared.add(LabelBuffer.of(preds[index]), LabelBuffer.of(targets[index])));
             }
             for (Future<?> f : done) {
                 f.get(30, TimeUnit.SECONDS);
@@ -179,12 +182,13 @@ class IouAccumulatorTest {
         IouAccumulator acc = new IouAccumulator(315);
         short[] target = {(short) 300, (short) 300, (short) 255, (short) 0xFFFF, (short) 7};
         short[] prediction = {(short) 300, (short) 255, (short) 255, (short) 300, (short) 7};
-        acc.add(prediction, target);
+        acc.add(LabelBuffer.of(prediction), LabelBuffer.of(target));
         assertEquals(1, acc.intersection()[300]);
         assertEquals(2, acc.target()[300]);
         assertEquals(1, acc.predicted()[300], "the ignored pixel's prediction is not counted");
         assertEquals(1, acc.intersection()[255], "255 is a class in a 16-bit map");
         assertEquals(2, acc.predicted()[255]);
-        assertThrows(IllegalStateException.class, () -> acc.add(new byte[1], new byte[1]));
+        assertThrows(IllegalStateException.class,
+                () -> acc.add(LabelBuffer.of(new byte[1]), LabelBuffer.of(new byte[1])));
     }
 }

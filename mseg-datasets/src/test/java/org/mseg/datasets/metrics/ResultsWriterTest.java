@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mseg.datasets.LabelBuffer;
 
 class ResultsWriterTest {
     static final List<String> NAMES = List.of("road", "sky", "car");
@@ -17,7 +18,7 @@ class ResultsWriterTest {
     /** IouAccumulatorTest's example with class 1 excluded. */
     static SegmentationMetrics example() {
         IouAccumulator acc = new IouAccumulator(3);
-        acc.add(IouAccumulatorTest.PRED, IouAccumulatorTest.TARGET);
+        acc.add(LabelBuffer.of(IouAccumulatorTest.PRED), LabelBuffer.of(IouAccumulatorTest.TARGET));
         return acc.compute(Set.of(1));
     }
 
@@ -34,7 +35,7 @@ class ResultsWriterTest {
     @Test
     void classNumbersArePaddedToTwoDigitsAndNoMore() {
         IouAccumulator acc = new IouAccumulator(101);
-        acc.add(IouAccumulatorTest.bytes(100), IouAccumulatorTest.bytes(100));
+        acc.add(LabelBuffer.of(IouAccumulatorTest.bytes(100)), LabelBuffer.of(IouAccumulatorTest.bytes(100)));
         List<String> names = java.util.stream.IntStream.range(0, 101).mapToObj(i -> "c" + i).toList();
         String text = ResultsWriter.text(acc.compute(), names);
         assertTrue(text.contains("\nClass_07 result: iou/accuracy 0.0000/0.0000, name: c7.\n"), text);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mseg.datasets.metrics.IouAccumulatorTest.bytes;
 
 import org.junit.jupiter.api.Test;
+import org.mseg.datasets.LabelBuffer;
 
 /** Relabeled protocol (MSEG.md g.6), harmonic mean (g.3) and the confusion matrix. */
 class SmallMetricsTest {
@@ -28,7 +29,7 @@ class SmallMetricsTest {
         assertArrayEquals(bytes(5, 5, 7, 7, 9, 3), u);
 
         IouAccumulator acc = new IouAccumulator(10);
-        acc.add(out.prediction(), out.target());
+        acc.add(LabelBuffer.of(out.prediction()), LabelBuffer.of(out.target()));
         // class 7: target 2 (pixels 2, 3), intersection 1 (pixel 2), prediction 1 -> the penalty only widens union
         assertEquals(1, acc.intersection()[7]);
         assertEquals(2, acc.union()[7]);

@@ -17,6 +17,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.mseg.api.DatasetException;
 import org.mseg.api.MsegException;
 import org.mseg.datasets.ImageFiles;
+import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.Sample;
 import org.mseg.datasets.SampleReader;
 import org.mseg.datasets.SplitEntry;
@@ -182,7 +183,7 @@ public final class DatasetEvaluator {
                     prediction = r.prediction();
                     target = r.target();
                 }
-                accumulator.add(prediction, target);
+                accumulator.add(LabelBuffer.of(prediction), LabelBuffer.of(target));
                 confusion.add(prediction, target);
                 if (examples != null && i < maxExamples) {
                     examples.example(i, stems.get(i), sample.image(), target, prediction);

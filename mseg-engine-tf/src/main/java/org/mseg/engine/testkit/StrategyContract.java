@@ -7,15 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.mseg.datasets.LabelBuffer;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.StrategyBackend;
 import org.mseg.api.model.ModelProvider;
 import org.mseg.api.model.ModelSpec;
 import org.mseg.api.train.TrainingStrategy;
 import org.mseg.api.train.TrainingStrategyProvider;
-import org.mseg.engine.DatasetSlice;
 import org.mseg.engine.GraphTrainingStrategy;
 import org.mseg.engine.PolyLrSchedule;
-import org.mseg.engine.StepBatch;
 import org.mseg.engine.StepOutcome;
 import org.mseg.engine.Trainer;
 import org.mseg.engine.model.GraphModels;
@@ -91,7 +92,7 @@ public final class StrategyContract {
         if (strategy == null) {
             return;
         }
-        List<StepBatch> batches = new ArrayList<>();
+        List<Batch> batches = new ArrayList<>();
         for (int i = 0; i < STEPS; i++) {
             batches.add(batch(i, height, width, spec.numClasses(), slices));
         }
@@ -124,7 +125,7 @@ public final class StrategyContract {
         }
         try (Trainer trainer = trainer(model, spec, height, width, slices, again, options)) {
             List<StepOutcome> outcomes = new ArrayList<>();
-            for (StepBatch b : batches) {
+            for (Batch b : batches) {
                 outcomes.add(trainer.step(b).outcome());
             }
             Map<String, float[]> values = trainer.variableValues();
@@ -219,7 +220,7 @@ public final class StrategyContract {
      * Synthetic batch {@code index}: per crop a few rectangles of classes {@code 1..K−1} on class 0, each class with
      * its own colour plus Gaussian noise; the border is 255 (ignore). Depends only on the arguments.
      */
-    static StepBatch batch(long index, int height, int width, int classes, List<DatasetSlice> slices) {
+    static Batch batch(long index, int height, int width, int classes, List<DatasetSlice> slices) {
         int n = slices.stream().mapToInt(DatasetSlice::count).sum();
         int pixels = height * width;
         float[] images = new float[n * pixels * 3];
@@ -252,7 +253,7 @@ public final class StrategyContract {
                 labels[b * pixels + q] = (byte) (border ? 255 : c);
             }
         }
-        return new StepBatch(index, height, width, images, labels, slices, Map.of("next", index + 1));
+        return new Batch(index, height, width, images, LabelBuffer.of(labels), slices, Map.of("next", index + 1));
     }
 
     /** The results of one trainer: its step outcomes and its final variables. */

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.ConfigException;
 import org.mseg.api.config.Precision;
-import org.mseg.engine.DatasetSlice;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.DynamicLossScale;
 import org.mseg.engine.LowPrecisionKernels;
-import org.mseg.engine.StepBatch;
 import org.mseg.engine.Trainer;
 
 /**
@@ -122,10 +122,10 @@ class MixedPrecisionTest {
         ToyBatches data = new ToyBatches(1, 9, Toy.CLASSES, SLICES, 0);
         try (Trainer t = Toy.trainer(9, SLICES, 0.05, 10, 7).precision(Precision.FP16).lossScaling(2f, 2000)
                 .build()) {
-            StepBatch good = data.next();
+            Batch good = data.next();
             float[] poisoned = good.images().clone();
             poisoned[5] = Float.NaN;
-            StepBatch bad = new StepBatch(good.index(), 9, 9, poisoned, good.labels(), SLICES, Map.of());
+            Batch bad = new Batch(good.index(), 9, 9, poisoned, good.labels(), SLICES, Map.of());
             t.step(bad);
             assertEquals(new DynamicLossScale.State(1f, 0, 1), t.lossScaleState().orElseThrow(),
                     "the first NaN step is skipped as an overflow");

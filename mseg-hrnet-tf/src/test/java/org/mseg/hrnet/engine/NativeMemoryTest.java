@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mseg.engine.DatasetSlice;
-import org.mseg.engine.StepBatch;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.Trainer;
 
 /** Hundreds of steps must not grow the process's resident memory: every tensor and result is closed. */
@@ -26,7 +26,7 @@ class NativeMemoryTest {
             }
             long warm = rssKb();
             for (int i = 0; i < 300; i++) {
-                StepBatch b = data.next();
+                Batch b = data.next();
                 t.step(b);
                 if (i % 10 == 0) {
                     t.predict(b.images(), b.size(), 9, 9);

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mseg.api.model.ModelSpec;
-import org.mseg.engine.DatasetSlice;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.StandardStrategyProvider;
 import org.mseg.engine.testkit.StrategyContract;
 import org.mseg.hrnet.provider.HrnetModelProvider;

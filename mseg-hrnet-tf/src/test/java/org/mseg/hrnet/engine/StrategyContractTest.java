@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.mseg.engine.DatasetSlice;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.GraphTrainingStrategy;
 import org.mseg.engine.StandardStrategy;
 import org.mseg.engine.StepOutcome;

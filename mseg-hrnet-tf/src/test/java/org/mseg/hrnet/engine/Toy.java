@@ -1,7 +1,7 @@
 package org.mseg.hrnet.engine;
 
 import java.util.List;
-import org.mseg.engine.DatasetSlice;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.PolyLrSchedule;
 import org.mseg.engine.Trainer;
 import org.mseg.hrnet.Hrnet;

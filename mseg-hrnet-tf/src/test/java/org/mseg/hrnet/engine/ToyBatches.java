@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.mseg.datasets.LabelBuffer;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.BatchSource;
-import org.mseg.engine.DatasetSlice;
-import org.mseg.engine.StepBatch;
 
 /**
  * A deterministic in-memory batch source: each crop is a few axis-aligned rectangles of class colours on a
@@ -36,11 +37,11 @@ final class ToyBatches implements BatchSource {
     }
 
     @Override
-    public StepBatch next() {
+    public Batch next() {
         return batch(next++);
     }
 
-    StepBatch batch(long index) {
+    Batch batch(long index) {
         int n = slices.stream().mapToInt(DatasetSlice::count).sum();
         int pixels = size * size;
         float[] images = new float[n * pixels * 3];
@@ -71,11 +72,11 @@ final class ToyBatches implements BatchSource {
                 labels[b * pixels + p] = (byte) (border ? 255 : lab[p]);
             }
         }
-        return new StepBatch(index, size, size, images, labels, slices, Map.of("next", index + 1));
+        return new Batch(index, size, size, images, LabelBuffer.of(labels), slices, Map.of("next", index + 1));
     }
 
-    static List<StepBatch> take(BatchSource source, int count) {
-        List<StepBatch> out = new ArrayList<>();
+    static List<Batch> take(BatchSource source, int count) {
+        List<Batch> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             out.add(source.next());
         }

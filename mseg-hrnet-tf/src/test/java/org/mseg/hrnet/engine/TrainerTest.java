@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mseg.api.TrainingException;
-import org.mseg.engine.DatasetSlice;
-import org.mseg.engine.StepBatch;
+import org.mseg.datasets.LabelBuffer;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.Trainer;
 
 /** Training steps of a tiny HRNet on toy data: learning, bit-reproducibility, exact resume, failure on NaN. */
@@ -37,14 +38,14 @@ class TrainerTest {
                 }
             }
             assertTrue(last < 0.7 * first, "loss fell from " + first + " to " + last);
-            StepBatch b = data.next();
-            byte[] predicted = t.predict(b.images(), b.size(), SIZE, SIZE);
+            Batch b = data.next();
+            LabelBuffer predicted = t.predict(b.images(), b.size(), SIZE, SIZE);
             int correct = 0;
             int labelled = 0;
-            for (int i = 0; i < predicted.length; i++) {
-                if (b.labels()[i] != (byte) 255) {
+            for (int i = 0; i < predicted.length(); i++) {
+                if (b.labels().get(i) != 255) {
                     labelled++;
-                    correct += predicted[i] == b.labels()[i] ? 1 : 0;
+                    correct += predicted.get(i) == b.labels().get(i) ? 1 : 0;
                 }
             }
             assertTrue(correct > 0.5 * labelled, "pixel accuracy " + (double) correct / labelled);
@@ -84,10 +85,10 @@ class TrainerTest {
         ToyBatches data = new ToyBatches(1, SIZE, Toy.CLASSES, SLICES, 0);
         try (Trainer t = Toy.trainer(SIZE, SLICES, 0.05, 10, 7).build()) {
             t.step(data.next());
-            StepBatch good = data.next();
+            Batch good = data.next();
             float[] poisoned = good.images().clone();
             poisoned[5] = Float.NaN;
-            StepBatch bad = new StepBatch(good.index(), SIZE, SIZE, poisoned, good.labels(), SLICES, Map.of());
+            Batch bad = new Batch(good.index(), SIZE, SIZE, poisoned, good.labels(), SLICES, Map.of());
             TrainingException e = assertThrows(TrainingException.class, () -> t.step(bad));
             assertTrue(e.getMessage().contains("at step 2"), e.getMessage());
             assertEquals(1, t.iteration());
@@ -109,7 +110,7 @@ class TrainerTest {
     @Test
     void batchesOfAnotherLayoutAreRejected() {
         try (Trainer t = Toy.trainer(9, SLICES, 0.01, 2, 7).build()) {
-            StepBatch other = new ToyBatches(1, 9, Toy.CLASSES, ToyBatches.twoDatasets(1), 0).next();
+            Batch other = new ToyBatches(1, 9, Toy.CLASSES, ToyBatches.twoDatasets(1), 0).next();
             assertThrows(IllegalArgumentException.class, () -> t.step(other));
         }
     }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mseg.api.TrainingException;
 import org.mseg.api.train.StepReport;
 import org.mseg.api.train.TrainingListener;
+import org.mseg.datasets.loader.Batch;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.BatchSource;
-import org.mseg.engine.DatasetSlice;
-import org.mseg.engine.StepBatch;
 import org.mseg.engine.Trainer;
 import org.mseg.engine.TrainingLoop;
 import org.mseg.engine.checkpoint.CheckpointMetadata;
@@ -65,7 +65,7 @@ class TrainingLoopTest {
             ToyBatches data = new ToyBatches(2, SIZE, Toy.CLASSES, SLICES, 0);
             TrainingLoop.Checkpointer save = checkpointer(run);
             for (int i = 0; i < N; i++) {
-                StepBatch b = data.next();
+                Batch b = data.next();
                 t.step(b);
                 if (t.iteration() == N) {
                     save.save(t, b, null);
@@ -113,14 +113,14 @@ class TrainingLoopTest {
             private int served;
 
             @Override
-            public StepBatch next() {
-                StepBatch b = good.next();
+            public Batch next() {
+                Batch b = good.next();
                 if (++served <= 2) {
                     return b;
                 }
                 float[] images = b.images().clone();
                 images[0] = Float.POSITIVE_INFINITY;
-                return new StepBatch(b.index(), SIZE, SIZE, images, b.labels(), SLICES, b.sourceState());
+                return new Batch(b.index(), SIZE, SIZE, images, b.labels(), SLICES, b.sourceState());
             }
         };
         List<Throwable> ended = new ArrayList<>();
@@ -146,17 +146,17 @@ class TrainingLoopTest {
         Path run = tmp.resolve("run");
         try (Trainer t = Toy.trainer(SIZE, SLICES, 0.05, 10, 5).build()) {
             ToyBatches data = new ToyBatches(2, SIZE, Toy.CLASSES, SLICES, 0);
-            StepBatch b = data.next();
+            Batch b = data.next();
             t.step(b);
             checkpointer(run).save(t, b, null);
         }
         Path loaded = Checkpoints.latest(run).orElseThrow();
         ToyBatches good = new ToyBatches(2, SIZE, Toy.CLASSES, SLICES, 1);
         BatchSource poisoned = () -> {
-            StepBatch b = good.next();
+            Batch b = good.next();
             float[] images = b.images().clone();
             images[0] = Float.NaN;
-            return new StepBatch(b.index(), SIZE, SIZE, images, b.labels(), SLICES, b.sourceState());
+            return new Batch(b.index(), SIZE, SIZE, images, b.labels(), SLICES, b.sourceState());
         };
         try (Trainer t = Toy.trainer(SIZE, SLICES, 0.05, 10, 5).initializer(tr -> {
             CheckpointMetadata meta = Checkpoints.restore(loaded, tr.session());

@@ -21,7 +21,7 @@ import org.mseg.api.model.SegmentationModel;
 import org.mseg.api.plugin.Origin;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.plugin.Registration;
-import org.mseg.engine.DatasetSlice;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.testkit.ModelProviderContract;
 import org.mseg.engine.testkit.StrategyContract;
 

@@ -8,7 +8,7 @@ import org.mseg.api.model.ModelSpec;
 import org.mseg.api.plugin.PluginEnvironment;
 import org.mseg.api.plugin.Registration;
 import org.mseg.api.testkit.ProviderRegistration;
-import org.mseg.engine.DatasetSlice;
+import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.testkit.ModelProviderContract;
 import org.mseg.engine.testkit.StrategyContract;
 

@@ -1,4 +1,4 @@
-package org.mseg.engine;
+package org.mseg.datasets.loader;
 
 import java.util.Objects;
 
