@@ -28,14 +28,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mseg-cli bench infer}: single-scale inference throughput of an HRNet (random weights) on a synthetic image,
+ * {@code mseg-cli bench infer}: single-scale inference throughput of a model (random weights) on a synthetic image,
  * at several base sizes, with the full inference path (resize, padding, sliding windows, flips, softmax, resize back,
  * arg-max). The baseline measured in the same run is one bare forward pass of one window.
  */
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Images/s of MSeg's single-scale inference (windows + flips + softmax + resize back) per base"
-                + " size, for HRNet with random weights on a synthetic image, beside one bare forward pass of one"
-                + " window measured in the same run."})
+                + " size, for a model (--arch, default hrnet w48) with random weights on a synthetic image, beside one"
+                + " bare forward pass of one window measured in the same run."})
 final class BenchInferCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -38,14 +38,15 @@ import picocli.CommandLine.Spec;
 import org.mseg.api.json.Json;
 
 /**
- * {@code mseg-cli bench train}: seconds per training step (forward, backward, SGD update, BN statistics) of HRNet in
+ * {@code mseg-cli bench train}: seconds per training step (forward, backward, SGD update, BN statistics) of a model in
  * the universal taxonomy, (a) on one fixed batch fed again every step, without a loader, and (b) with the real
  * multi-dataset loader producing every batch (synthetic Cityscapes-layout data, MSeg's train chain), median of the
  * timed steps after one warm-up step each. {@code --precision fp32,bf16,fp16} measures each precision in turn, in one
  * process on the same batches, and reports every one as a ratio against the first.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Training-step time of HRNet: fixed batch vs. the real loader feeding it (median s/step).",
+        description = {"Training-step time of a model (--arch, default hrnet w48): fixed batch vs. the real loader"
+                + " feeding it (median s/step).",
                 "MSeg's PyTorch step on the same machine, interleaved with this command:"
                         + " tools/bench_vs_upstream.sh --only train."})
 final class BenchTrainCommand implements Callable<Integer> {
