@@ -4,7 +4,6 @@ import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.loader.Batch;
 import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.model.GraphModel;
-import org.mseg.engine.model.ModelOutputs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,29 +12,23 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.mseg.api.ConfigException;
 import org.mseg.api.TrainingException;
 import org.mseg.api.config.Precision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.RewriterConfig;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint16;
 import org.tensorflow.types.TUint8;
-import org.tensorflow.types.family.TIntegral;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -64,69 +57,27 @@ public final class Trainer implements AutoCloseable {
     private static final String FP16_CPU_SLOWDOWN = "2.3x (tiny HRNet, 33x33) to 10.8x (tiny, 129x129) the fp32"
             + " step time, and HRNet-W48 did not finish one fp16 step at 33x33 within 7 minutes";
 
-    private final DevicePlan devices;
     private final Graph graph;
     private final Session session;
-    private final GraphModel model;
-    private final List<DatasetSlice> slices;
+    /** The step's graph: model, placeholders, losses, optimizer, strategy program, inference passes. */
+    private final StepGraph stepGraph;
     private final int cropHeight;
     private final int cropWidth;
     private final PolyLrSchedule schedule;
-    private final Placeholder<TFloat32> images;
-    private final Placeholder<? extends TIntegral> labels;
-    /** Bits per label: 16 (uint16) for taxonomies of more than 255 classes, else 8; set by the ignore label. */
-    private final int labelBits;
-    private final SgdMomentum optimizer;
-    private final StepProgram program;
-    private final Precision precision;
-    private final Optional<DynamicLossScale> lossScale;
     private int skippedSteps;
-    private final Map<Long, EvalPass> evalPasses = new LinkedHashMap<>();
     private long iteration;
     private boolean failed;
 
-    /** An inference pass for one input size. */
-    private record EvalPass(Operand<TFloat32> input, Operand<? extends TIntegral> prediction) {
-    }
-
     private Trainer(Builder b) {
-        if (b.devices.replicas() != 1) {
-            throw new ConfigException("device plan " + b.devices + ": this engine builds the step on one device; data"
-                    + " parallelism over " + b.devices.replicas() + " devices is not available yet");
-        }
-        this.devices = b.devices;
-        this.slices = List.copyOf(b.slices);
+        this.schedule = Objects.requireNonNull(b.schedule, "schedule");
         this.cropHeight = b.cropHeight;
         this.cropWidth = b.cropWidth;
-        this.schedule = Objects.requireNonNull(b.schedule, "schedule");
-        this.precision = b.precision;
-        LowPrecisionKernels.require(precision, "Trainer.Builder.precision"); // before any graph is built
-        int rows = slices.stream().mapToInt(DatasetSlice::count).sum();
         Graph g = new Graph();
         try {
-            Ops tf = placed(Ops.create(g), devices);
-            this.model = b.model.apply(tf);
-            this.lossScale = precision == Precision.FP16
-                    ? Optional.of(new DynamicLossScale(tf, b.initialLossScale, b.lossScaleGrowthInterval))
-                    : Optional.empty();
-            this.images = tf.withName("images").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(rows, cropHeight, cropWidth, 3)));
-            this.labelBits = LabelBuffer.bitsFor(b.ignoreLabel);
-            this.labels = tf.withName("labels").placeholder(labelType(),
-                    Placeholder.shape(Shape.of(rows, cropHeight, cropWidth)));
-            ModelOutputs forward = model.forward("train", images, true, precision);
-            SegmentationLoss loss = SegmentationLoss.build(tf, forward.logits(), labels, slices, b.ignoreLabel);
-            Optional<SegmentationLoss> aux = forward.auxLogits()
-                    .map(a -> SegmentationLoss.build(tf, a, labels, slices, b.ignoreLabel));
-            Operand<TFloat32> objectives = aux.isEmpty() ? loss.datasetLosses()
-                    : tf.math.add(loss.datasetLosses(),
-                            tf.math.mul(aux.get().datasetLosses(), tf.constant(b.auxWeight)));
-            this.optimizer = new SgdMomentum(tf, model.parameterGroups(), b.momentum, b.weightDecay);
-            for (int[] size : b.evalSizes) {
-                evalPass(tf, size[0], size[1]);
-            }
-            Context context = new Context(tf, forward, loss, aux, objectives, b);
-            this.program = Objects.requireNonNull(b.strategy.build(context), "strategy returned no program");
+            this.stepGraph = StepGraph.build(g, new StepGraph.Settings(b.devices, b.slices, b.cropHeight,
+                    b.cropWidth, Objects.requireNonNull(b.model, "model"), b.precision, b.ignoreLabel, b.auxWeight,
+                    b.momentum, b.weightDecay, List.copyOf(b.evalSizes), b.strategy, b.strategyOptions,
+                    b.initialLossScale, b.lossScaleGrowthInterval));
             this.graph = g;
         } catch (RuntimeException | Error e) {
             g.close();
@@ -138,7 +89,7 @@ public final class Trainer implements AutoCloseable {
             // run the initializers now, so that a restore or weight import afterwards is not undone by autoInit
             s.initialize();
             b.initializer.accept(this);
-            skippedSteps = lossScale.map(l -> l.read(s).skippedSteps()).orElse(0);
+            skippedSteps = stepGraph.lossScale().map(l -> l.read(s).skippedSteps()).orElse(0);
         } catch (RuntimeException | Error e) {
             s.close();
             g.close();
@@ -146,20 +97,9 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** The ops of the plan's single replica: placed on its device when the plan names one. */
-    private static Ops placed(Ops tf, DevicePlan plan) {
-        if (plan.devices().isEmpty()) {
-            return tf;
-        }
-        String[] d = plan.devices().get(0).split(":");
-        return tf.withDevice(org.tensorflow.DeviceSpec.newBuilder()
-                .deviceType(org.tensorflow.DeviceSpec.DeviceType.valueOf(d[0].toUpperCase(java.util.Locale.ROOT)))
-                .deviceIndex(Integer.parseInt(d[1])).build());
-    }
-
     /** The devices the step runs on. */
     public DevicePlan devices() {
-        return devices;
+        return stepGraph.devices();
     }
 
     private static ConfigProto sessionConfig(Builder b) {
@@ -214,37 +154,37 @@ public final class Trainer implements AutoCloseable {
 
     /** The batch layout every step must follow. */
     public List<DatasetSlice> slices() {
-        return slices;
+        return stepGraph.slices();
     }
 
     /** Crops per step. */
     public int batchSize() {
-        return slices.stream().mapToInt(DatasetSlice::count).sum();
+        return stepGraph.slices().stream().mapToInt(DatasetSlice::count).sum();
     }
 
     /** The model. */
     public GraphModel model() {
-        return model;
+        return stepGraph.model();
     }
 
     /** The optimizer (its variables and momentum buffers). */
     public SgdMomentum optimizer() {
-        return optimizer;
+        return stepGraph.optimizer();
     }
 
     /** The precision the model computes in. */
     public Precision precision() {
-        return precision;
+        return stepGraph.precision();
     }
 
     /** The dynamic loss scaler of a {@link Precision#FP16} trainer; empty otherwise. */
     public Optional<DynamicLossScale> lossScaling() {
-        return lossScale;
+        return stepGraph.lossScale();
     }
 
     /** The loss scaler's current state (scale, finite steps in a row, skipped steps); empty unless fp16. */
     public Optional<DynamicLossScale.State> lossScaleState() {
-        return lossScale.map(l -> l.read(session));
+        return stepGraph.lossScale().map(l -> l.read(session));
     }
 
     /** The session holding every variable; checkpoints save and restore it. */
@@ -275,6 +215,8 @@ public final class Trainer implements AutoCloseable {
             throw new TrainingException("training is complete: " + iteration + " of max_iters " + schedule.maxIters()
                     + " steps are done");
         }
+        List<DatasetSlice> slices = stepGraph.slices();
+        int labelBits = stepGraph.labelBits();
         if (batch.height() != cropHeight || batch.width() != cropWidth || !batch.slices().equals(slices)) {
             throw new IllegalArgumentException("batch " + batch.index() + " has crops " + batch.height() + "x"
                     + batch.width() + " and slices " + batch.slices() + "; this trainer was built for "
@@ -318,15 +260,15 @@ public final class Trainer implements AutoCloseable {
 
                 @Override
                 public Session.Runner runner() {
-                    return session.runner().feed(images, img).feed(labels, lab)
-                            .feed(optimizer.learningRate(), rate);
+                    return session.runner().feed(stepGraph.images(), img).feed(stepGraph.labels(), lab)
+                            .feed(stepGraph.optimizer().learningRate(), rate);
                 }
             };
-            outcome = program.run(context);
+            outcome = stepGraph.program().run(context);
         }
         boolean skipped = false;
-        if (lossScale.isPresent()) {
-            DynamicLossScale.State state = lossScale.get().read(session);
+        if (stepGraph.lossScale().isPresent()) {
+            DynamicLossScale.State state = stepGraph.lossScale().get().read(session);
             skipped = state.skippedSteps() > skippedSteps;
             skippedSteps = state.skippedSteps();
             Map<String, Double> extras = new LinkedHashMap<>(outcome.extras());
@@ -374,12 +316,12 @@ public final class Trainer implements AutoCloseable {
      * @throws IllegalArgumentException if the size was not declared with {@link Builder#evalSize}
      */
     public LabelBuffer predict(float[] images, int n, int height, int width) {
-        EvalPass pass = evalPasses.get(key(height, width));
+        StepGraph.EvalPass pass = stepGraph.evalPass(height, width).orElse(null);
         if (pass == null) {
             throw new IllegalArgumentException("no inference pass for " + height + "x" + width + "; declare it with"
                     + " Trainer.Builder.evalSize (declared: " + evalSizes() + ")");
         }
-        LabelBuffer out = LabelBuffer.allocate(labelBits, n * height * width);
+        LabelBuffer out = LabelBuffer.allocate(stepGraph.labelBits(), n * height * width);
         try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, height, width, 3), DataBuffers.of(images, true, false));
                 Result r = session.runner().feed(pass.input(), in).fetch(pass.prediction()).run()) {
             if (out instanceof LabelBuffer.Shorts wide) {
@@ -391,15 +333,9 @@ public final class Trainer implements AutoCloseable {
         return out;
     }
 
-    private Class<? extends TIntegral> labelType() {
-        return labelBits == 16 ? TUint16.class : TUint8.class;
-    }
-
     /** The inference sizes declared, as {@code HxW}. */
     public List<String> evalSizes() {
-        List<String> out = new ArrayList<>();
-        evalPasses.keySet().forEach(k -> out.add((k >> 32) + "x" + (k & 0xffffffffL)));
-        return out;
+        return stepGraph.evalSizes();
     }
 
     /**
@@ -407,8 +343,8 @@ public final class Trainer implements AutoCloseable {
      * weights into the Java heap).
      */
     public Map<String, float[]> variableValues() {
-        List<Variable<TFloat32>> all = new ArrayList<>(model.allVariables());
-        all.addAll(optimizer.slots());
+        List<Variable<TFloat32>> all = new ArrayList<>(stepGraph.model().allVariables());
+        all.addAll(stepGraph.optimizer().slots());
         Map<String, float[]> out = new LinkedHashMap<>();
         Session.Runner runner = session.runner();
         all.forEach(runner::fetch);
@@ -432,144 +368,8 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    private static long key(int height, int width) {
-        return ((long) height << 32) | width;
-    }
-
-    private void evalPass(Ops tf, int height, int width) {
-        long k = key(height, width);
-        if (evalPasses.containsKey(k)) {
-            return;
-        }
-        String name = "eval_" + height + "x" + width;
-        Placeholder<TFloat32> in = tf.withName(name + "_images").placeholder(TFloat32.class,
-                Placeholder.shape(Shape.of(-1, height, width, 3)));
-        ModelOutputs out = model.forward(name, in, false, precision);
-        Operand<? extends TIntegral> prediction = tf.dtypes.cast(tf.math.argMax(out.logits(), tf.constant(3)),
-                labelType());
-        evalPasses.put(k, new EvalPass(in, prediction));
-    }
-
     /** The result of one {@link #step}. */
     public record StepResult(long iteration, double learningRate, StepOutcome outcome) {
-    }
-
-    private final class Context implements StrategyContext {
-        private final Ops tf;
-        private final ModelOutputs forward;
-        private final SegmentationLoss loss;
-        private final Optional<SegmentationLoss> aux;
-        private final Operand<TFloat32> objectives;
-        private final Builder b;
-        private boolean minimized;
-
-        Context(Ops tf, ModelOutputs forward, SegmentationLoss loss, Optional<SegmentationLoss> aux,
-                Operand<TFloat32> objectives, Builder b) {
-            this.tf = tf;
-            this.forward = forward;
-            this.loss = loss;
-            this.aux = aux;
-            this.objectives = objectives;
-            this.b = b;
-        }
-
-        @Override
-        public Ops tf() {
-            return tf;
-        }
-
-        @Override
-        public List<DatasetSlice> slices() {
-            return slices;
-        }
-
-        @Override
-        public GraphModel model() {
-            return model;
-        }
-
-        @Override
-        public Placeholder<TFloat32> images() {
-            return images;
-        }
-
-        @Override
-        public Placeholder<? extends TIntegral> labels() {
-            return labels;
-        }
-
-        @Override
-        public ModelOutputs forward() {
-            return forward;
-        }
-
-        @Override
-        public SegmentationLoss loss() {
-            return loss;
-        }
-
-        @Override
-        public Optional<SegmentationLoss> auxLoss() {
-            return aux;
-        }
-
-        @Override
-        public float auxWeight() {
-            return b.auxWeight;
-        }
-
-        @Override
-        public Operand<TFloat32> datasetObjectives() {
-            return objectives;
-        }
-
-        @Override
-        public List<Variable<TFloat32>> variables() {
-            return optimizer.variables();
-        }
-
-        @Override
-        public Precision precision() {
-            return precision;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public List<Operand<TFloat32>> gradients(Operand<TFloat32> objective) {
-            List<Variable<TFloat32>> vars = optimizer.variables();
-            var grads = tf.gradients(lossScale.isPresent() ? lossScale.get().scaled(objective) : objective, vars);
-            List<Operand<TFloat32>> out = new ArrayList<>();
-            for (int i = 0; i < vars.size(); i++) {
-                Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads.dy(i);
-                if (g.asOutput().isClosed()) {
-                    out.add(tf.zerosLike(vars.get(i)));
-                } else {
-                    out.add(lossScale.isPresent() ? lossScale.get().unscaled(g) : g);
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public Op minimize(List<? extends Operand<TFloat32>> gradients) {
-            if (minimized) {
-                throw new IllegalStateException("minimize was already built; a step applies one update");
-            }
-            minimized = true;
-            List<Op> also = new ArrayList<>();
-            forward.statisticsUpdate().ifPresent(also::add);
-            if (lossScale.isEmpty()) {
-                return optimizer.apply(gradients, also);
-            }
-            Operand<TBool> finite = lossScale.get().allFinite(gradients);
-            also.addAll(lossScale.get().update(finite));
-            return optimizer.apply(gradients, also, finite);
-        }
-
-        @Override
-        public Map<String, Object> options() {
-            return b.strategyOptions;
-        }
     }
 
     /** Configures a {@link Trainer}. */
