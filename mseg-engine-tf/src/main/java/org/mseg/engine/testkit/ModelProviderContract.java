@@ -299,6 +299,12 @@ public final class ModelProviderContract {
             if (parsed instanceof Map<?, ?> map) {
                 Map<String, Object> parameters = new LinkedHashMap<>();
                 map.forEach((k, x) -> parameters.put(String.valueOf(k), x));
+                if (!parameters.equals(stored)) {
+                    // what checkpoint.json gives back must equal what was written, or metadata read back differs
+                    v.add(p + ": checkpointParameters(" + spec + ") = " + typed(stored) + " reads back from"
+                            + " checkpoint.json as " + typed(parameters) + "; return the types JSON reads (Long for integers, Double for"
+                            + " fractions, String, Boolean, List, Map) so that metadata read equals metadata written");
+                }
                 for (String field : List.of("arch", "variant", "numClasses")) {
                     if (parameters.containsKey(field)) {
                         v.add(p + ": checkpointParameters must not hold '" + field + "' (the engine stores it)");
@@ -629,5 +635,13 @@ public final class ModelProviderContract {
             all.forEach(x -> shapes.put(x.op().name(), x.shape()));
             return new Built(graph, all, shapes);
         }
+    }
+
+    /** A map's entries with the Java type of each value, for messages about JSON round trips. */
+    private static String typed(Map<String, Object> map) {
+        List<String> entries = new ArrayList<>();
+        map.forEach((k, x) -> entries.add(k + "=" + x + " (" + (x == null ? "null" : x.getClass().getSimpleName())
+                + ")"));
+        return "{" + String.join(", ", entries) + "}";
     }
 }

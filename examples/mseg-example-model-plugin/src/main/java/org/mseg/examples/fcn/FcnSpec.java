@@ -112,7 +112,7 @@ record FcnSpec(String variant, int width) {
     /** What a checkpoint stores to rebuild this network. */
     Map<String, Object> toParameters() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("fcn_width", width);
+        out.put("fcn_width", (long) width); // Long: what checkpoint.json reads an integer back as
         return out;
     }
 

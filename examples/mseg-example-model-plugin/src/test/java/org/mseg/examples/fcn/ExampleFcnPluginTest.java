@@ -102,6 +102,24 @@ class ExampleFcnPluginTest {
     }
 
     @Test
+    void theContractCatchesParametersThatDoNotReadBackFromJson(@TempDir Path dir) throws Exception {
+        withPlugin(dir, (env, jar) -> {
+            ModelProvider fcn = env.models().get(FcnModelProviderName.NAME);
+            ModelProvider integers = new Delegating(fcn) {
+                @Override
+                public Map<String, Object> checkpointParameters(ModelSpec spec) {
+                    Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    fcn.checkpointParameters(spec).forEach((k, x) -> m.put(k, x instanceof Long l ? l.intValue() : x));
+                    return m;
+                }
+            };
+            AssertionError e = assertThrows(AssertionError.class, () -> ModelProviderContract.check(integers, 16, 16,
+                    3));
+            assertTrue(e.getMessage().contains("reads back from checkpoint.json"), e.getMessage());
+        });
+    }
+
+    @Test
     void widthAndVariantErrorsNameTheKey(@TempDir Path dir) throws Exception {
         withPlugin(dir, (env, jar) -> {
             ModelProvider fcn = env.models().get(FcnModelProviderName.NAME);
