@@ -148,10 +148,9 @@ public final class LoadedModel implements WindowModel, AutoCloseable {
     }
 
     /**
-     * The model's weights as a PyTorch-style state dict (the provider's key names and layouts), e.g. to initialise
-     * another graph with {@link GraphModel#importStateDict}.
-     *
-     * @throws org.mseg.engine.model.StateDictException if the model has no PyTorch rules
+     * The model's weights as a state dict in the provider's terms ({@link GraphModel#exportStateDict}: upstream's
+     * PyTorch keys for HRNet, variable names otherwise), e.g. to initialise another graph with
+     * {@link GraphModel#importStateDict}.
      */
     public Map<String, TorchTensor> stateDict() {
         return model.exportStateDict(session);

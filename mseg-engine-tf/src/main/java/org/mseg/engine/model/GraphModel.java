@@ -22,9 +22,11 @@ import org.tensorflow.types.TFloat32;
  * inference pass for evaluation); each pass reads float32 NHWC images and returns float32 logits at input
  * resolution. The engine adds the optimizer, the losses and the strategy's ops around it and never looks inside.
  *
- * <p>PyTorch import. {@link #importStateDict} and {@link #exportStateDict} hold the model's rules for PyTorch
- * state dicts (key names, layouts); {@code mseg-cli model import --arch NAME} and {@code --pretrained file.pth} use
- * them. A model without such rules keeps the defaults, which refuse with a message naming the model.
+ * <p>State dicts. {@link #importStateDict} and {@link #exportStateDict} hold the model's rules for state dicts (key
+ * names, layouts); {@code mseg-cli model import --arch NAME}, {@code --pretrained file.pth} and
+ * {@code --pretrained CHECKPOINT_DIR} use them. The defaults speak TensorFlow's terms ({@link VariableStateDict}:
+ * keys are the variables' op names, layouts are TensorFlow's), so any model's weights move between its graphs; a
+ * model with upstream PyTorch weights overrides both with upstream's key names and layouts (HRNet does).
  */
 public interface GraphModel {
 
@@ -65,29 +67,25 @@ public interface GraphModel {
     }
 
     /**
-     * Loads a PyTorch state dict into the model's variables of {@code session}, by the model's own key names and
-     * layouts. Keys are checked before any tensor is read: {@code reader} is called only for the keys that load.
+     * Loads a state dict into the model's variables of {@code session}, by the model's own key names and layouts.
+     * Keys are checked before any tensor is read: {@code reader} is called only for the keys that load. The default
+     * reads {@link VariableStateDict}'s terms: keys are {@link #allVariables()}' op names, layouts TensorFlow's.
      *
-     * @param shapes every key of the state dict with its PyTorch shape
+     * @param shapes every key of the state dict with its shape
      * @param reader the tensor of a key of {@code shapes}
      * @return which keys loaded, which the dict lacked, which the model does not have
-     * @throws StateDictException if a shape does not match, or if the model has no PyTorch import rules (the default)
+     * @throws StateDictException if a shape does not match
      */
     default LoadReport importStateDict(Session session, Map<String, long[]> shapes,
             Function<String, TorchTensor> reader) {
-        throw new StateDictException(getClass().getSimpleName() + " has no PyTorch import rules (its provider does"
-                + " not implement GraphModel.importStateDict); start from an MSeg checkpoint of the same arch with"
-                + " --resume, or train from scratch");
+        return VariableStateDict.load(session, allVariables(), shapes, reader);
     }
 
     /**
-     * The model's weights from {@code session} as a PyTorch-style state dict (the keys and layouts
-     * {@link #importStateDict} reads back).
-     *
-     * @throws StateDictException if the model has no PyTorch rules (the default)
+     * The model's weights from {@code session} as a state dict, in the terms {@link #importStateDict} reads back (by
+     * default {@link VariableStateDict}'s).
      */
     default Map<String, TorchTensor> exportStateDict(Session session) {
-        throw new StateDictException(getClass().getSimpleName() + " has no PyTorch export rules (its provider does"
-                + " not implement GraphModel.exportStateDict)");
+        return VariableStateDict.export(session, allVariables());
     }
 }

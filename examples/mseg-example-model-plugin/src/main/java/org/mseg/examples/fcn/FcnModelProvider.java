@@ -31,7 +31,8 @@ import org.mseg.engine.model.GraphModels;
  * of at least 8×8 pixels. fp32 only. Two parameter groups, as MSeg's PSPNet trains a pretrained backbone and a new
  * head: {@code backbone} ×1 and {@code head} (the classifier) ×10. The representation (CCSA's embedding) is the
  * feature map before the classifier. Checkpoints store the width, so a network of any width reopens as it was
- * trained. No PyTorch import rules: start from an MSeg checkpoint or from scratch.
+ * trained. No PyTorch rules of its own: its weights move between graphs by variable name in TensorFlow's layout
+ * ({@code GraphModel}'s defaults), which is what {@code --pretrained CHECKPOINT_DIR} uses.
  */
 public final class FcnModelProvider implements ModelProvider {
 

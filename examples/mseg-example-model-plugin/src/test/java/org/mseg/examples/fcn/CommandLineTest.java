@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The plugin jar in a folder given with {@code --plugin-dir}, used through {@code mseg-cli} in fresh JVMs with no
  * change to the engine or the CLI: {@code plugins list} shows it with its key, {@code model summary --arch} describes
  * it, {@code train} runs 30 steps of the demo with {@code --set arch=example-fcn}, {@code --resume} continues to 40,
- * and {@code evaluate --checkpoint RUN --dataset bdd-relabeled} scores the last checkpoint on the demo's synthetic
- * data.
+ * {@code --pretrained CHECKPOINT} starts another run from its weights, and
+ * {@code evaluate --checkpoint RUN --dataset bdd-relabeled} scores the last checkpoint on the demo's synthetic data.
  */
 class CommandLineTest {
 
@@ -87,6 +87,15 @@ class CommandLineTest {
                 resume.output());
         String meta = Files.readString(run.resolve("checkpoints").resolve("iter_40").resolve("checkpoint.json"));
         assertTrue(meta.contains("\"arch\": \"example-fcn\"") && meta.contains("\"fcn_width\": 16"), meta);
+
+        // weights only, from the checkpoint, through the model's state-dict rules (here GraphModel's defaults)
+        Run pretrained = cli(home, "-v", "train", "--plugin-dir", dir, "--set", "arch=example-fcn", "--set",
+                "variant=small", "--max-iters", "2", "--pretrained",
+                run.resolve("checkpoints").resolve("iter_40").toString(), "--out",
+                home.resolve("runs").resolve("fcn-pretrained").toString(), "--no-validate");
+        assertEquals(0, pretrained.code(), pretrained.output());
+        assertTrue(pretrained.output().contains("tensors loaded, 0 kept their initial values, 0 in the file unused"),
+                pretrained.output());
 
         Path synthetic = home.resolve(".cache").resolve("synthetic");
         Run evaluate = cli(home, "evaluate", "--plugin-dir", dir, "--checkpoint", run.toString(), "--dataset",
