@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mseg.api.ConfigException;
-import org.mseg.api.MsegException;
 import org.mseg.api.TrainingException;
 import org.mseg.api.model.ModelProvider;
 import org.mseg.api.plugin.PluginEnvironment;
@@ -13,9 +12,13 @@ import org.mseg.engine.checkpoint.CheckpointMetadata;
 import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.engine.checkpoint.LoadedModel;
 import org.mseg.engine.model.GraphModel;
+import org.mseg.engine.model.GraphModels;
 import org.mseg.engine.model.LoadReport;
 import org.mseg.pytorch.LazyStateDict;
 import org.mseg.pytorch.TorchTensor;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +42,10 @@ final class PretrainedWeights {
         LoadReport report;
         if (Files.isDirectory(w)) {
             CheckpointMetadata meta = Checkpoints.read(w);
-            ModelProvider provider = LoadedModel.provider(env.models(), meta, w);
-            int size = probeSize(provider, meta);
-            try (LoadedModel m = LoadedModel.open(w, size, size, env.models())) {
-                Map<String, TorchTensor> dict = m.stateDict();
-                Map<String, long[]> shapes = new LinkedHashMap<>();
-                dict.forEach((k, v) -> shapes.put(k, v.shape()));
-                report = model.importStateDict(t.session(), shapes, dict::get);
-            }
+            Map<String, TorchTensor> dict = weights(LoadedModel.provider(env.models(), meta, w), meta, w);
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            dict.forEach((k, v) -> shapes.put(k, v.shape()));
+            report = model.importStateDict(t.session(), shapes, dict::get);
             LOG.info("pretrained weights from checkpoint {} ({} {}, {} classes)", w, meta.arch(), meta.variant(),
                     meta.numClasses());
         } else if (Files.isRegularFile(w)) {
@@ -68,17 +67,17 @@ final class PretrainedWeights {
                         : " (e.g. " + report.missing().get(0) + ")", report.unexpected().size());
     }
 
-    /** The smallest input size of 9, 17, 33, ... that the checkpoint's model accepts (HRNet: {@code 8k + 1}). */
-    private static int probeSize(ModelProvider provider, CheckpointMetadata meta) {
-        for (int size = 9; size <= 1025; size = 2 * size - 1) {
-            try {
-                provider.checkInputSize(meta.modelSpec(), size, size);
-                return size;
-            } catch (MsegException e) {
-                // try the next size
+    /**
+     * A checkpoint's model weights in its provider's state-dict terms: the model alone (no forward pass) built in a
+     * graph of its own and restored by variable name, so optimizer slots and other extra entries are not read.
+     */
+    private static Map<String, TorchTensor> weights(ModelProvider provider, CheckpointMetadata meta, Path dir) {
+        try (Graph graph = new Graph()) {
+            GraphModel source = GraphModels.build(provider, meta.modelSpec(), Ops.create(graph), 0L);
+            try (Session session = new Session(graph)) {
+                Checkpoints.restore(dir, session);
+                return source.exportStateDict(session);
             }
         }
-        throw new ConfigException("the model of checkpoint " + meta.arch() + " accepts none of the sizes 9, 17, 33,"
-                + " ..., 1025; its provider's checkInputSize is too strict");
     }
 }

@@ -48,6 +48,16 @@ public record ResumeState(Path checkpoint, long iteration, Map<String, Object> t
     }
 
     /**
+     * Whether the run asks to resume ({@code --resume}, {@code TRAIN.resume} or {@code auto_resume}), even when
+     * {@code auto_resume}'s folder holds no checkpoint yet.
+     */
+    public static boolean requested(TrainingRun.Options o) {
+        MsegConfig c = o.config();
+        return o.resume().isPresent() || c.getOptionalString("resume").isPresent()
+                || !c.getString("auto_resume").equals("None");
+    }
+
+    /**
      * The checkpoints to resume from, best first: the one named, or, for a run folder ({@code --resume RUN},
      * {@code auto_resume}), all of its checkpoints newest first, so that a damaged newest one falls back to the
      * newest that verifies. Empty when not resuming (or when {@code auto_resume}'s folder has no checkpoint yet).

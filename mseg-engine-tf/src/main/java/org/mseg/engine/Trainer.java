@@ -4,6 +4,7 @@ import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.loader.Batch;
 import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.model.GraphModel;
+import org.mseg.engine.model.VariableStateDict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -345,18 +346,7 @@ public final class Trainer implements AutoCloseable {
     public Map<String, float[]> variableValues() {
         List<Variable<TFloat32>> all = new ArrayList<>(stepGraph.model().allVariables());
         all.addAll(stepGraph.optimizer().slots());
-        Map<String, float[]> out = new LinkedHashMap<>();
-        Session.Runner runner = session.runner();
-        all.forEach(runner::fetch);
-        try (Result r = runner.run()) {
-            for (int i = 0; i < all.size(); i++) {
-                TFloat32 t = (TFloat32) r.get(i);
-                float[] values = new float[Math.toIntExact(t.size())];
-                t.asRawTensor().data().asFloats().read(values);
-                out.put(all.get(i).op().name(), values);
-            }
-        }
-        return out;
+        return VariableStateDict.values(session, all);
     }
 
     @Override

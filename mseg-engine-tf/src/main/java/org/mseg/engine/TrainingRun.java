@@ -154,7 +154,7 @@ public final class TrainingRun {
         List<Path> resumeCandidates = ResumeState.candidates(o);
         RunFolderLock lock = RunFolderLock.acquire(o.runDirectory());
         try {
-            prepareRunFolder(o.runDirectory(), TrainingSetup.resuming(o), o.overwrite());
+            prepareRunFolder(o.runDirectory(), ResumeState.requested(o), o.overwrite());
             writeFile(o.runDirectory().resolve(CONFIG_FILE), c.toYaml());
             ResumeState[] resumed = new ResumeState[1];
             Trainer.Builder builder = Trainer.builder()

@@ -165,13 +165,6 @@ public record TrainingSetup(MsegConfig config, List<String> datasets, TaxonomyCo
                 ? config.getInt("keep_checkpoints") : 0;
     }
 
-    /** Whether the run resumes ({@code --resume}, {@code TRAIN.resume} or {@code auto_resume}). */
-    public static boolean resuming(TrainingRun.Options o) {
-        MsegConfig c = o.config();
-        return o.resume().isPresent() || c.getOptionalString("resume").isPresent()
-                || !c.getString("auto_resume").equals("None");
-    }
-
     /**
      * The configuration checked again against the training schema (keys, types, value ranges, with the keys every
      * strategy and model declares), so that a caller that skipped {@link ConfigSchema#validate} gets the schema's

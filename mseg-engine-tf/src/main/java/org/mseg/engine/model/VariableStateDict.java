@@ -31,9 +31,23 @@ public final class VariableStateDict {
     private VariableStateDict() {
     }
 
-    /** The values of {@code variables} in {@code session}, by op name, in the given order. */
+    /** The values of {@code variables} in {@code session}, by op name, in the given order (one session run). */
     public static Map<String, TorchTensor> export(Session session, List<Variable<TFloat32>> variables) {
+        Map<String, float[]> values = values(session, variables);
         Map<String, TorchTensor> out = new LinkedHashMap<>();
+        for (Variable<TFloat32> v : variables) {
+            String name = v.op().name();
+            out.put(name, new TorchTensor(v.shape().asArray(), values.get(name), "float32"));
+        }
+        return out;
+    }
+
+    /**
+     * The values of {@code variables} in {@code session} as flat float arrays by op name, in the given order, read in
+     * one session run (copies the weights into the Java heap).
+     */
+    public static Map<String, float[]> values(Session session, List<Variable<TFloat32>> variables) {
+        Map<String, float[]> out = new LinkedHashMap<>();
         if (variables.isEmpty()) {
             return out;
         }
@@ -44,7 +58,7 @@ public final class VariableStateDict {
                 TFloat32 t = (TFloat32) r.get(i);
                 float[] values = new float[Math.toIntExact(t.size())];
                 t.asRawTensor().data().asFloats().read(values);
-                out.put(variables.get(i).op().name(), new TorchTensor(t.shape().asArray(), values, "float32"));
+                out.put(variables.get(i).op().name(), values);
             }
         }
         return out;

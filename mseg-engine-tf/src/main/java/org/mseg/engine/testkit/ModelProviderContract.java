@@ -29,6 +29,7 @@ import org.mseg.engine.checkpoint.LoadedModel;
 import org.mseg.engine.model.GraphBackend;
 import org.mseg.engine.model.GraphModel;
 import org.mseg.engine.model.GraphModels;
+import org.mseg.engine.model.VariableStateDict;
 import org.mseg.engine.model.ModelOutputs;
 import org.mseg.engine.model.ParameterGroup;
 import org.tensorflow.Graph;
@@ -606,21 +607,7 @@ public final class ModelProviderContract {
 
     /** The values of the given variables by op name. */
     static Map<String, float[]> values(Session session, List<Variable<TFloat32>> variables) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        if (variables.isEmpty()) {
-            return out;
-        }
-        Session.Runner runner = session.runner();
-        variables.forEach(runner::fetch);
-        try (Result r = runner.run()) {
-            for (int i = 0; i < variables.size(); i++) {
-                TFloat32 t = (TFloat32) r.get(i);
-                float[] values = new float[Math.toIntExact(t.size())];
-                t.asRawTensor().data().asFloats().read(values);
-                out.put(variables.get(i).op().name(), values);
-            }
-        }
-        return out;
+        return VariableStateDict.values(session, variables);
     }
 
     /** A type no model offers, to check that {@code unwrap} refuses it. */
