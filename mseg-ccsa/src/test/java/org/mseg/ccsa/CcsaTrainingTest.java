@@ -26,14 +26,14 @@ import org.mseg.engine.Trainer;
  */
 class CcsaTrainingTest {
 
-    private static final int SIZE = 17;
-    private static final int CLASSES = 4;
-    private static final List<DatasetSlice> SLICES = List.of(new DatasetSlice("alpha", 0, 2),
+    static final int SIZE = 17;
+    static final int CLASSES = 4;
+    static final List<DatasetSlice> SLICES = List.of(new DatasetSlice("alpha", 0, 2),
             new DatasetSlice("beta", 2, 2));
     private static final float[][] COLOURS = {{-1, -1, -1}, {1.5f, -1, -1}, {-1, 1.5f, -1}, {-1, -1, 1.5f}};
 
     /** Rectangles of class colours on class 0, with noise; the second dataset's images are brighter. */
-    private static Batch batch(long index) {
+    static Batch batch(long index) {
         int n = 4;
         int pixels = SIZE * SIZE;
         float[] images = new float[n * pixels * 3];

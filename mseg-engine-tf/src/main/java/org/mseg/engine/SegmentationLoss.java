@@ -44,8 +44,51 @@ public record SegmentationLoss(Operand<TFloat32> mean, Operand<TFloat32> dataset
      */
     public static SegmentationLoss build(Ops tf, Operand<TFloat32> logits, Operand<? extends TIntegral> labels,
             List<DatasetSlice> slices, int ignoreLabel) {
-        SparseCrossEntropyGradient.ensureRegistered();
         int rows = slices.stream().mapToInt(DatasetSlice::count).sum();
+        Partial p = partial(tf, logits, labels, slices, 0, rows, ignoreLabel);
+        return fromDatasetLosses(tf, p.datasetLosses(tf, p.datasetCount()), slices.size(), p.pixelLoss(),
+                p.pixelWeight());
+    }
+
+    /** The loss ops over per-dataset losses {@code [D]} already computed (e.g. summed over replicas). */
+    static SegmentationLoss fromDatasetLosses(Ops tf, Operand<TFloat32> datasetLosses, int datasets,
+            Operand<TFloat32> pixelLoss, Operand<TFloat32> pixelWeight) {
+        Operand<TFloat32> mean = tf.math.mean(datasetLosses, tf.constant(0));
+        List<Operand<TFloat32>> perDataset = new ArrayList<>();
+        for (int d = 0; d < datasets; d++) {
+            float[] pick = new float[datasets];
+            pick[d] = 1f;
+            perDataset.add(tf.sum(tf.math.mul(datasetLosses, tf.constant(pick)), tf.constant(0)));
+        }
+        return new SegmentationLoss(mean, datasetLosses, perDataset, pixelLoss, pixelWeight);
+    }
+
+    /**
+     * The loss sums of some rows of the batch (one replica's share): per dataset the summed cross-entropy and the
+     * number of labelled pixels, and per pixel the loss and weight of those rows.
+     *
+     * @param datasetSum   {@code [D]} summed pixel losses of each dataset's rows among these
+     * @param datasetCount {@code [D]} labelled pixels of each dataset's rows among these
+     * @param pixelLoss    {@code [rowCount, H·W]}
+     * @param pixelWeight  {@code [rowCount, H·W]}
+     */
+    record Partial(Operand<TFloat32> datasetSum, Operand<TFloat32> datasetCount, Operand<TFloat32> pixelLoss,
+            Operand<TFloat32> pixelWeight) {
+
+        /** {@code datasetSum / max(count, 1)}: the per-dataset losses, or one replica's share of them. */
+        Operand<TFloat32> datasetLosses(Ops tf, Operand<TFloat32> count) {
+            return tf.math.div(datasetSum, tf.math.maximum(count, tf.constant(1f)));
+        }
+    }
+
+    /**
+     * The sums of {@link #build} over rows {@code rowOffset .. rowOffset + rowCount - 1} of the batch, whose logits and
+     * labels are given.
+     */
+    static Partial partial(Ops tf, Operand<TFloat32> logits, Operand<? extends TIntegral> labels,
+            List<DatasetSlice> slices, int rowOffset, int rowCount, int ignoreLabel) {
+        SparseCrossEntropyGradient.ensureRegistered();
+        int rows = rowCount;
         int datasets = slices.size();
         long classes = logits.shape().get(3);
         Operand<TInt32> lab = tf.dtypes.cast(labels, TInt32.class);
@@ -61,22 +104,15 @@ public record SegmentationLoss(Operand<TFloat32> mean, Operand<TFloat32> dataset
         float[][] membership = new float[rows][datasets];
         for (int d = 0; d < datasets; d++) {
             DatasetSlice s = slices.get(d);
-            for (int r = s.offset(); r < s.offset() + s.count(); r++) {
-                membership[r][d] = 1f;
+            for (int r = Math.max(s.offset(), rowOffset); r < Math.min(s.offset() + s.count(), rowOffset + rows);
+                    r++) {
+                membership[r - rowOffset][d] = 1f;
             }
         }
         Operand<TFloat32> member = tf.constant(membership);
         Operand<TFloat32> datasetSum = tf.reshape(tf.linalg.matMul(imageSum, member), tf.constant(new int[] {-1}));
         Operand<TFloat32> datasetCount = tf.reshape(tf.linalg.matMul(imageCount, member),
                 tf.constant(new int[] {-1}));
-        Operand<TFloat32> datasetLosses = tf.math.div(datasetSum, tf.math.maximum(datasetCount, tf.constant(1f)));
-        Operand<TFloat32> mean = tf.math.mean(datasetLosses, tf.constant(0));
-        List<Operand<TFloat32>> perDataset = new ArrayList<>();
-        for (int d = 0; d < datasets; d++) {
-            float[] pick = new float[datasets];
-            pick[d] = 1f;
-            perDataset.add(tf.sum(tf.math.mul(datasetLosses, tf.constant(pick)), tf.constant(0)));
-        }
-        return new SegmentationLoss(mean, datasetLosses, perDataset, pixelLoss, weight);
+        return new Partial(datasetSum, datasetCount, pixelLoss, weight);
     }
 }

@@ -10,6 +10,7 @@ import org.mseg.api.ConfigException;
 import org.mseg.api.config.Precision;
 import org.mseg.datasets.LabelBuffer;
 import org.mseg.datasets.loader.DatasetSlice;
+import org.mseg.engine.model.CrossReplica;
 import org.mseg.engine.model.GraphModel;
 import org.mseg.engine.model.ModelOutputs;
 import org.tensorflow.Graph;
@@ -49,6 +50,8 @@ final class StepGraph {
     private final Optional<DynamicLossScale> lossScale;
     private final Map<Long, EvalPass> evalPasses = new LinkedHashMap<>();
     private final StepProgram program;
+    /** The replicas over several devices; empty for one device. */
+    private final Optional<Towers> towers;
 
     /** What the step is built from: the {@link Trainer.Builder}'s settings. */
     record Settings(DevicePlan devices, List<DatasetSlice> slices, int cropHeight, int cropWidth,
@@ -63,10 +66,6 @@ final class StepGraph {
     }
 
     private StepGraph(Graph g, Settings b) {
-        if (b.devices().replicas() != 1) {
-            throw new ConfigException("device plan " + b.devices() + ": this engine builds the step on one device;"
-                    + " data parallelism over " + b.devices().replicas() + " devices is not available yet");
-        }
         this.devices = b.devices();
         this.slices = List.copyOf(b.slices());
         this.precision = b.precision();
@@ -82,10 +81,21 @@ final class StepGraph {
         this.labelBits = LabelBuffer.bitsFor(b.ignoreLabel());
         this.labels = tf.withName("labels").placeholder(labelType(),
                 Placeholder.shape(Shape.of(rows, b.cropHeight(), b.cropWidth())));
-        ModelOutputs forward = model.forward("train", images, true, precision);
-        SegmentationLoss loss = SegmentationLoss.build(tf, forward.logits(), labels, slices, b.ignoreLabel());
-        Optional<SegmentationLoss> aux = forward.auxLogits()
-                .map(a -> SegmentationLoss.build(tf, a, labels, slices, b.ignoreLabel()));
+        ModelOutputs forward;
+        SegmentationLoss loss;
+        Optional<SegmentationLoss> aux;
+        if (devices.replicas() == 1) {
+            this.towers = Optional.empty();
+            forward = model.forward("train", images, true, precision, CrossReplica.NONE);
+            loss = SegmentationLoss.build(tf, forward.logits(), labels, slices, b.ignoreLabel());
+            aux = forward.auxLogits().map(a -> SegmentationLoss.build(tf, a, labels, slices, b.ignoreLabel()));
+        } else {
+            Towers t = new Towers(g, tf, devices, model, images, labels, slices, precision, b.ignoreLabel());
+            this.towers = Optional.of(t);
+            forward = t.forward();
+            loss = t.loss();
+            aux = t.auxLoss();
+        }
         Operand<TFloat32> objectives = aux.isEmpty() ? loss.datasetLosses()
                 : tf.math.add(loss.datasetLosses(),
                         tf.math.mul(aux.get().datasetLosses(), tf.constant(b.auxWeight())));
@@ -270,10 +280,19 @@ final class StepGraph {
         @SuppressWarnings("unchecked")
         public List<Operand<TFloat32>> gradients(Operand<TFloat32> objective) {
             List<Variable<TFloat32>> vars = optimizer.variables();
-            var grads = tf.gradients(lossScale.isPresent() ? lossScale.get().scaled(objective) : objective, vars);
+            Operand<TFloat32> scaled = lossScale.isPresent() ? lossScale.get().scaled(objective) : objective;
+            List<Operand<TFloat32>> raw = new ArrayList<>();
+            if (towers.isPresent()) {
+                raw.addAll(towers.get().gradients(scaled, vars));
+            } else {
+                var grads = tf.gradients(scaled, vars);
+                for (int i = 0; i < vars.size(); i++) {
+                    raw.add((Operand<TFloat32>) (Operand<?>) grads.dy(i));
+                }
+            }
             List<Operand<TFloat32>> out = new ArrayList<>();
             for (int i = 0; i < vars.size(); i++) {
-                Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads.dy(i);
+                Operand<TFloat32> g = raw.get(i);
                 if (g.asOutput().isClosed()) {
                     out.add(tf.zerosLike(vars.get(i)));
                 } else {
@@ -297,6 +316,11 @@ final class StepGraph {
             Operand<TBool> finite = lossScale.get().allFinite(gradients);
             also.addAll(lossScale.get().update(finite));
             return optimizer.apply(gradients, also, finite);
+        }
+
+        @Override
+        public int replicas() {
+            return devices.replicas();
         }
 
         @Override

@@ -80,6 +80,16 @@ public interface StrategyContext {
      */
     Op minimize(List<? extends Operand<TFloat32>> gradients);
 
+    /**
+     * Over how many devices the step's crops are split (1 on one device). With several, {@link #forward()},
+     * {@link #loss()}, {@link #auxLoss()} and {@link #datasetObjectives()} are the values of the whole batch, gathered
+     * from the devices' towers, and {@link #gradients} differentiates through every tower and sums; an objective must
+     * therefore be built from those values (and the strategy's own inputs), not with {@code tf.gradients} of its own.
+     */
+    default int replicas() {
+        return 1;
+    }
+
     /** The strategy's resolved options (flat configuration key → value), as given to the provider. */
     Map<String, Object> options();
 }

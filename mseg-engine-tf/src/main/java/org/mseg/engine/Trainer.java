@@ -25,6 +25,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
@@ -107,6 +108,24 @@ public final class Trainer implements AutoCloseable {
         ConfigProto.Builder c = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(b.intraOpThreads)
                 .setInterOpParallelismThreads(b.interOpThreads);
+        int cpus = 1;
+        boolean gpu = false;
+        for (String d : b.devices.devices()) {
+            String[] parts = d.split(":");
+            if (parts[0].equals("cpu")) {
+                cpus = Math.max(cpus, Integer.parseInt(parts[1]) + 1);
+            } else {
+                gpu = true;
+            }
+        }
+        if (cpus > 1) {
+            // virtual CPU devices sharing the process's thread pools: the CPU form of data parallelism (and its tests)
+            c.putDeviceCount("CPU", cpus);
+        }
+        if (gpu) {
+            // TensorFlow otherwise reserves almost all memory of every visible GPU at the first run
+            c.setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
+        }
         if (!b.graphOptimizer) {
             // Grappler costs seconds on the first run of a large graph and did not speed up the steps
             c.setGraphOptions(GraphOptions.newBuilder()

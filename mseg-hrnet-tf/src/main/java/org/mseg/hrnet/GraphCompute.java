@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mseg.engine.model.CrossReplica;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
@@ -51,6 +52,10 @@ final class GraphCompute<T extends TFloating> implements NetworkWalker.Compute<O
     private final Ops tf;
     private final BatchNormMode mode;
     private final Class<T> type;
+    /** The replicas whose crops make up the batch statistics in training (synchronized BN when more than one). */
+    private final CrossReplica replicas;
+    /** Pixels per channel over all replicas' crops, by the local count (one all-reduce per distinct size). */
+    private final Map<Long, Operand<TFloat32>> globalCounts = new LinkedHashMap<>();
     private final boolean lowPrecision;
     /**
      * The float32 values behind the casts to {@code T} (the input, resize outputs), so that {@link #toFloat32} returns
@@ -64,7 +69,12 @@ final class GraphCompute<T extends TFloating> implements NetworkWalker.Compute<O
     private GraphCompute<TFloat32> float32;
 
     GraphCompute(Ops tf, BatchNormMode mode, Class<T> type) {
+        this(tf, mode, type, CrossReplica.NONE);
+    }
+
+    GraphCompute(Ops tf, BatchNormMode mode, Class<T> type, CrossReplica replicas) {
         this.tf = tf;
+        this.replicas = replicas;
         this.mode = mode;
         this.type = type;
         this.lowPrecision = type != TFloat32.class;
@@ -95,7 +105,7 @@ final class GraphCompute<T extends TFloating> implements NetworkWalker.Compute<O
     public Operand<T> conv(Operand<T> x, Modules.Conv conv) {
         if (lowPrecision && conv.in() < MIN_LOW_PRECISION_CHANNELS) {
             if (float32 == null) {
-                float32 = new GraphCompute<>(tf, mode, TFloat32.class);
+                float32 = new GraphCompute<>(tf, mode, TFloat32.class, replicas);
             }
             return fromFloat32(float32.conv(toFloat32(x), conv));
         }
@@ -133,6 +143,9 @@ final class GraphCompute<T extends TFloating> implements NetworkWalker.Compute<O
 
     @Override
     public Operand<T> batchNorm(Operand<T> x, Modules.BatchNorm bn) {
+        if (mode == BatchNormMode.TRAINING && replicas.replicas() > 1) {
+            return synchronizedBatchNorm(x, bn);
+        }
         if (mode == BatchNormMode.TRAINING) {
             FusedBatchNorm<T, TFloat32> f = tf.nn.fusedBatchNorm(x, bn.gamma(), bn.beta(), bn.runningMean(),
                     bn.runningVar(), FusedBatchNorm.isTraining(true), FusedBatchNorm.epsilon(BN_EPSILON),
@@ -146,6 +159,36 @@ final class GraphCompute<T extends TFloating> implements NetworkWalker.Compute<O
         return tf.nn.fusedBatchNorm(x, bn.gamma(), bn.beta(), bn.runningMean(), bn.runningVar(),
                 FusedBatchNorm.isTraining(false), FusedBatchNorm.epsilon(BN_EPSILON),
                 FusedBatchNorm.dataFormat("NHWC")).y();
+    }
+
+    /**
+     * Training BN with batch statistics over every replica's crops: mean from the all-reduced sums, biased variance
+     * from the all-reduced sums of squared deviations (two passes, as exact as the fused kernel's), both in float32;
+     * the running statistics get the same exponential update as {@code FusedBatchNormV3} (unbiased variance). Every
+     * replica computes identical statistics, so its running-statistics update is the same.
+     */
+    private Operand<T> synchronizedBatchNorm(Operand<T> x, Modules.BatchNorm bn) {
+        Operand<TFloat32> xf = lowPrecision ? tf.dtypes.cast(x, TFloat32.class) : toFloat32(x);
+        Operand<TInt32> axes = tf.constant(new int[] {0, 1, 2});
+        Shape shape = x.shape();
+        long local = shape.get(0) * shape.get(1) * shape.get(2);
+        Operand<TFloat32> count = globalCounts.computeIfAbsent(local,
+                n -> replicas.sum(tf.constant((float) (long) n)));
+        Operand<TFloat32> mean = tf.math.div(replicas.sum(tf.sum(xf, axes)), count);
+        Operand<TFloat32> centered = tf.math.sub(xf, mean);
+        Operand<TFloat32> variance = tf.math.div(replicas.sum(tf.sum(tf.math.square(centered), axes)), count);
+        Operand<TFloat32> scale = tf.math.mul(bn.gamma(), tf.math.rsqrt(tf.math.add(variance,
+                tf.constant(BN_EPSILON))));
+        Operand<TFloat32> y = tf.math.add(tf.math.mul(centered, scale), bn.beta());
+        Operand<TFloat32> keep = tf.constant(1f - BN_MOMENTUM);
+        Operand<TFloat32> rate = tf.constant(BN_MOMENTUM);
+        Operand<TFloat32> unbiased = tf.math.mul(variance, tf.math.div(count, tf.math.maximum(
+                tf.math.sub(count, tf.constant(1f)), tf.constant(1f))));
+        runningStatUpdates.add(tf.assign(bn.runningMean(), tf.math.add(tf.math.mul(bn.runningMean(), keep),
+                tf.math.mul(mean, rate))));
+        runningStatUpdates.add(tf.assign(bn.runningVar(), tf.math.add(tf.math.mul(bn.runningVar(), keep),
+                tf.math.mul(unbiased, rate))));
+        return lowPrecision ? tf.dtypes.cast(y, type) : fromFloat32(y);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.mseg.api.ConfigException;
 import org.mseg.api.MsegException;
 import org.mseg.api.config.Precision;
+import org.mseg.engine.model.CrossReplica;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -182,7 +183,7 @@ public final class Hrnet {
         Ops scoped = scopeFor(name);
         Placeholder<TFloat32> input = scoped.withName("input").placeholder(TFloat32.class,
                 Placeholder.shape(Shape.of(batchSize, height, width, INPUT_CHANNELS)));
-        return build(name, scoped, input, mode, TFloat32.class);
+        return build(name, scoped, input, mode, TFloat32.class, CrossReplica.NONE);
     }
 
     /**
@@ -207,7 +208,20 @@ public final class Hrnet {
      * @throws ConfigException           for {@link Precision#FP16_PURE}, which needs float16 variables
      */
     public HrnetForward forward(String name, Operand<TFloat32> input, BatchNormMode mode, Precision precision) {
+        return forward(name, input, mode, precision, CrossReplica.NONE);
+    }
+
+    /**
+     * {@link #forward(String, Operand, BatchNormMode, Precision)} for one replica's share of a step split over several
+     * devices: in {@link BatchNormMode#TRAINING} every BN layer computes its batch mean and variance over all
+     * replicas' crops ({@code replicas.sum} of the local sums, then of the squared deviations), as PyTorch's
+     * {@code SyncBatchNorm} does, and updates the running statistics with them (unbiased variance over all crops).
+     * With {@link CrossReplica#NONE} this is the fused single-device pass.
+     */
+    public HrnetForward forward(String name, Operand<TFloat32> input, BatchNormMode mode, Precision precision,
+            CrossReplica replicas) {
         Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(replicas, "replicas");
         Class<? extends TFloating> type = computeType(precision);
         Shape shape = input.shape();
         if (shape.isUnknown() || shape.numDimensions() != 4 || shape.get(1) < 0 || shape.get(2) < 0
@@ -216,7 +230,7 @@ public final class Hrnet {
                     "HRNet input must be NHWC [N, H, W, 3] with known H and W, was " + shape);
         }
         checkInputSize(shape.get(1), shape.get(2));
-        return build(name, scopeFor(name), input, mode, type);
+        return build(name, scopeFor(name), input, mode, type, replicas);
     }
 
     /**
@@ -248,11 +262,11 @@ public final class Hrnet {
     }
 
     private <T extends TFloating> HrnetForward build(String name, Ops scoped, Operand<TFloat32> input,
-            BatchNormMode mode, Class<T> type) {
+            BatchNormMode mode, Class<T> type, CrossReplica replicas) {
         Objects.requireNonNull(mode, "mode");
         int height = (int) input.shape().get(1);
         int width = (int) input.shape().get(2);
-        GraphCompute<T> compute = new GraphCompute<>(scoped, mode, type);
+        GraphCompute<T> compute = new GraphCompute<>(scoped, mode, type, replicas);
         NetworkWalker.Outputs<Operand<T>> out = NetworkWalker.run(network, compute.fromFloat32(input), height, width,
                 compute);
         Operand<TFloat32> logits = scoped.withName("logits").identity(compute.toFloat32(out.logits()));

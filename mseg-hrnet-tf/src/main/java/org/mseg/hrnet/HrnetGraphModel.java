@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.mseg.api.config.Precision;
+import org.mseg.engine.model.CrossReplica;
 import org.mseg.engine.model.GraphModel;
 import org.mseg.engine.model.LoadReport;
 import org.mseg.engine.model.ModelOutputs;
@@ -55,8 +56,14 @@ public final class HrnetGraphModel implements GraphModel {
 
     @Override
     public ModelOutputs forward(String name, Operand<TFloat32> input, boolean training, Precision precision) {
+        return forward(name, input, training, precision, CrossReplica.NONE);
+    }
+
+    @Override
+    public ModelOutputs forward(String name, Operand<TFloat32> input, boolean training, Precision precision,
+            CrossReplica replicas) {
         HrnetForward f = hrnet.forward(name, input, training ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE,
-                precision);
+                precision, replicas);
         return new ModelOutputs(f.input(), f.logits(), Optional.empty(), f.representation(), f.runningStatUpdate());
     }
 

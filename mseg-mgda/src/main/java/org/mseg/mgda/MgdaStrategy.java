@@ -106,6 +106,12 @@ public final class MgdaStrategy implements TensorFlowStrategy {
         List<DatasetSlice> slices = context.slices();
         int datasets = slices.size();
         checkPrecision(context.precision());
+        if (options.mode() == MgdaMode.REP && context.replicas() > 1) {
+            throw new ConfigException("TRAIN.mgda_mode: rep differentiates the losses w.r.t. the representation of"
+                    + " one forward pass, which training on " + context.replicas() + " devices splits into towers; use"
+                    + " mgda_mode: params (MSeg's setting, reduced over all devices) or train on one device"
+                    + " (devices: cpu)");
+        }
         if (datasets < 2) {
             LOG.warn("MGDA with a single dataset ({}): α is always 1, the extra gradient work is wasted",
                     slices.get(0).dataset());

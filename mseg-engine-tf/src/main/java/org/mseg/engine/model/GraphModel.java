@@ -67,6 +67,27 @@ public interface GraphModel {
     }
 
     /**
+     * Adds a training forward pass over one replica's share of a step whose crops are split over
+     * {@code replicas.replicas()} devices: BatchNorm batch statistics must be computed over all replicas' crops
+     * ({@link CrossReplica#sum} of the local sums), as MSeg's synchronized BN does, and every replica must compute the
+     * same running-statistics update. The engine calls it with {@link CrossReplica#NONE} only when there is one
+     * replica. The default serves one replica and refuses several, since a model that does not override it would
+     * normalise each device's crops on their own.
+     *
+     * @throws ConfigException if the model cannot synchronise its batch statistics over several replicas
+     */
+    default ModelOutputs forward(String name, Operand<TFloat32> input, boolean training, Precision precision,
+            CrossReplica replicas) {
+        if (replicas.replicas() == 1 || !training) {
+            return forward(name, input, training, precision);
+        }
+        throw new ConfigException("TRAIN.devices: " + getClass().getSimpleName() + " computes its batch statistics on"
+                + " each device alone; training on " + replicas.replicas() + " devices needs a model that implements"
+                + " GraphModel.forward(..., CrossReplica) (synchronized BatchNorm). Train it on one device"
+                + " (devices: cpu)");
+    }
+
+    /**
      * Loads a state dict into the model's variables of {@code session}, by the model's own key names and layouts.
      * Keys are checked before any tensor is read: {@code reader} is called only for the keys that load. The default
      * reads {@link VariableStateDict}'s terms: keys are {@link #allVariables()}' op names, layouts TensorFlow's.

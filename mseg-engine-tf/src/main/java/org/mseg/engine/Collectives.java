@@ -1,0 +1,189 @@
+package org.mseg.engine;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * TensorFlow's collective all-reduce ({@code CollectiveReduceV2}) for the replicas of one training step. TF Java 1.1.0
+ * has no wrapper for the V2 op (its {@code CollectiveReduce} is the V3 op, which needs a communicator resource), so it
+ * is built by op name (tfjava-notes Q11): inputs {@code input}, {@code group_size}, {@code group_key},
+ * {@code instance_key} and an empty {@code ordering_token} list; attributes {@code merge_op} {@code Add},
+ * {@code final_op} {@code Id} (a plain sum), {@code communication_hint} and {@code timeout_seconds}.
+ *
+ * <p>Every replica builds one member of each collective; members of the same collective share an instance key, which
+ * {@link #key} derives from a logical name, so replicas that build their parts in the same order meet. The op has no
+ * gradient in TensorFlow; the one registered here is the all-reduce of the incoming gradients (the derivative of a sum
+ * that every replica receives), with an instance key derived from the forward key and the gradient computation being
+ * built ({@link #withGradientTag}): MGDA differentiates the same forward collectives once per dataset.
+ */
+final class Collectives {
+
+    /** The op's type name. */
+    static final String OP = "CollectiveReduceV2";
+    /** The collectives and gradient tag of the {@code addGradients} call running on this thread. */
+    private static final ThreadLocal<Tag> GRADIENT_TAG = new ThreadLocal<>();
+    private static boolean registered;
+
+    private final int groupSize;
+    private final int groupKey;
+    private final String hint;
+    private final Map<String, Integer> keys = new HashMap<>();
+    /** Instance key of every member built here, by op name (the gradient reads it). */
+    private final Map<String, Integer> memberKeys = new HashMap<>();
+    /** The last member built on each device: the next one runs after it (one launch order on every device). */
+    private final Map<String, GraphOperation> lastOnDevice = new HashMap<>();
+
+    private Collectives(int groupSize, int groupKey, String hint) {
+        this.groupSize = groupSize;
+        this.groupKey = groupKey;
+        this.hint = hint;
+    }
+
+    /**
+     * The collectives of a graph's replicas.
+     *
+     * @param hint {@code ring} for CPU devices, {@code nccl} for GPUs, {@code auto} to let TensorFlow choose
+     */
+    static Collectives create(int groupSize, String hint) {
+        ensureGradientRegistered();
+        return new Collectives(groupSize, 1, hint);
+    }
+
+    private record Tag(Collectives collectives, String name, RuntimeException[] failure) {
+    }
+
+    int groupSize() {
+        return groupSize;
+    }
+
+    /** The instance key of a logical collective (the same for every replica's member). */
+    synchronized int key(String logicalName) {
+        return keys.computeIfAbsent(logicalName, k -> keys.size() + 1);
+    }
+
+    /** How many collectives were declared. */
+    synchronized int count() {
+        return keys.size();
+    }
+
+    /**
+     * One replica's member of the all-reduce (sum) keyed {@code logicalName}, built with {@code tf} (its device). It
+     * runs after the member built before it on the same device, so every device launches its collectives in the same
+     * order (NCCL needs that; it also keeps CPU runs reproducible).
+     */
+    <T extends TNumber> Operand<T> sum(Ops tf, Operand<T> input, String logicalName) {
+        return member(tf, input, key(logicalName), true);
+    }
+
+    /**
+     * {@link #sum} outside the device's launch order: for a value a step may not need at all (the batch-wide logits of
+     * a strategy that never reads them), which an ordered member would force to run every step.
+     */
+    <T extends TNumber> Operand<T> unorderedSum(Ops tf, Operand<T> input, String logicalName) {
+        return member(tf, input, key(logicalName), false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends TNumber> Operand<T> member(Ops tf, Operand<T> input, int instanceKey, boolean ordered) {
+        String device = ordered ? deviceOf(tf) : null;
+        GraphOperation previous;
+        synchronized (this) {
+            previous = device == null ? null : lastOnDevice.get(device);
+        }
+        org.tensorflow.OperationBuilder builder = tf.scope().opBuilder(OP, "CollectiveReduceV2")
+                .addInput(input.asOutput());
+        if (previous != null) {
+            builder.addControlInput(previous);
+        }
+        GraphOperation op = (GraphOperation) builder
+                .addInput(tf.constant(groupSize).asOutput())
+                .addInput(tf.constant(groupKey).asOutput())
+                .addInput(tf.constant(instanceKey).asOutput())
+                .addInputList(new Output<?>[0])
+                .setAttr("merge_op", "Add")
+                .setAttr("final_op", "Id")
+                .setAttr("communication_hint", hint)
+                .setAttr("timeout_seconds", 0f)
+                .build();
+        synchronized (this) {
+            if (device != null) {
+                lastOnDevice.put(device, op);
+            }
+            memberKeys.put(op.name(), instanceKey);
+        }
+        return (Operand<T>) (Operand<?>) op.output(0);
+    }
+
+    private static String deviceOf(Ops tf) {
+        try {
+            String d = tf.scope().getDeviceString();
+            return d == null || d.isEmpty() ? null : d;
+        } catch (UnsupportedOperationException e) {
+            return null; // a gradient function's scope: its device is set afterwards (Placement)
+        }
+    }
+
+    /**
+     * Runs {@code build} (which calls {@code Graph.addGradients}) with {@code tag} naming the gradient computation,
+     * so that the all-reduce gradients it creates get keys of their own, equal across replicas.
+     */
+    <R> R withGradientTag(String tag, Supplier<R> build) {
+        Tag previous = GRADIENT_TAG.get();
+        Tag current = new Tag(this, tag, new RuntimeException[1]);
+        GRADIENT_TAG.set(current);
+        try {
+            R result = build.get();
+            if (current.failure()[0] != null) {
+                // TensorFlow does not pass an exception of a Java gradient function on: rethrow it here
+                throw current.failure()[0];
+            }
+            return result;
+        } finally {
+            if (previous == null) {
+                GRADIENT_TAG.remove();
+            } else {
+                GRADIENT_TAG.set(previous);
+            }
+        }
+    }
+
+    private static synchronized void ensureGradientRegistered() {
+        if (registered) {
+            return;
+        }
+        TensorFlow.registerCustomGradient(OP, (tf, op, gradients) -> {
+            Tag tag = GRADIENT_TAG.get();
+            Integer forward = null;
+            if (tag != null) {
+                synchronized (tag.collectives()) {
+                    forward = tag.collectives().memberKeys.get(op.name());
+                }
+            }
+            if (forward == null) {
+                IllegalStateException e = new IllegalStateException("the gradient of the cross-replica sum "
+                        + op.name() + " is built outside the engine's replicated gradients"
+                        + " (StrategyContext.gradients); a strategy must not call tf.gradients through a synchronized"
+                        + " forward pass");
+                if (tag != null) {
+                    tag.failure()[0] = e;
+                }
+                throw e;
+            }
+            @SuppressWarnings("unchecked")
+            Operand<TNumber> upstream = (Operand<TNumber>) (Operand<?>) gradients.get(0);
+            Collectives c = tag.collectives();
+            Operand<?> reduced = c.member(tf, upstream, c.key("gradient " + tag.name() + " of " + forward), true);
+            return List.of(reduced, tf.zerosLike(op.input(1)), tf.zerosLike(op.input(2)),
+                    tf.zerosLike(op.input(3)));
+        });
+        registered = true;
+    }
+}

@@ -1,0 +1,351 @@
+package org.mseg.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.mseg.api.ConfigException;
+import org.mseg.api.config.Precision;
+import org.mseg.datasets.loader.DatasetSlice;
+import org.mseg.engine.model.CrossReplica;
+import org.mseg.engine.model.GraphModel;
+import org.mseg.engine.model.ModelOutputs;
+import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TIntegral;
+
+/**
+ * The replicas of a training step over several devices of one process: data parallelism with one shared copy of the
+ * variables (on the plan's first device), one tower per device and TensorFlow's collective all-reduce.
+ *
+ * <p>Each tower takes a contiguous, fixed share of the batch's rows (the plan's split, {@link #rowsOf}), runs the
+ * model's training forward pass on it with synchronized BatchNorm ({@link CrossReplica}: batch statistics over all
+ * rows of the step), and the loss sums of its rows. What the strategy sees is global: per-dataset losses, pixel
+ * losses, logits and representation of the whole batch, each the cross-replica sum of the towers' contributions
+ * (a tower contributes its share of a sum, or its rows of a concatenation padded with zeros) — the same values as one
+ * device computing the whole batch, summation order aside.
+ *
+ * <p>Gradients ({@link #gradients}). A strategy's objective {@code f} is built on those global values {@code G_k}; the
+ * towers' contributions {@code c_{k,r}} sum to them. By the chain rule, {@code ∂f/∂θ = Σ_r Σ_k (∂f/∂G_k)·∂c_{k,r}/∂θ}:
+ * the small head {@code ∂f/∂G_k} is differentiated once, each tower back-propagates it through its own forward pass
+ * ({@code Graph.addGradients} with {@code ∂f/∂G_k} as the initial gradients; the BN all-reduces pass gradients between
+ * towers through their registered gradient), its gradient ops are placed on its device ({@link Placement}), and the
+ * towers' gradients are summed with one all-reduce per bucket of variables. The shared variables are then updated once
+ * with that sum, so every replica sees the same weights, momentum and BN running statistics by construction.
+ */
+final class Towers {
+
+    /** Gradients are all-reduced in flat buckets of at most this many floats (32 MiB), as DDP buckets them. */
+    static final long BUCKET_FLOATS = 8L << 20;
+
+    private final Graph graph;
+    private final DevicePlan plan;
+    private final Ops head;
+    private final List<Ops> onDevice = new ArrayList<>();
+    private final Collectives collectives;
+    private final int[] offsets;
+    private final int[] counts;
+    private final int rows;
+    private final List<Global> globals = new ArrayList<>();
+    private final ModelOutputs forward;
+    private final SegmentationLoss loss;
+    private final Optional<SegmentationLoss> auxLoss;
+    private int gradientCalls;
+
+    /** A global value: the sum over towers of their contributions (each of the global shape). */
+    private record Global(Operand<TFloat32> value, List<Operand<TFloat32>> contributions) {
+    }
+
+    Towers(Graph graph, Ops head, DevicePlan plan, GraphModel model, Operand<TFloat32> images,
+            Operand<? extends TIntegral> labels, List<DatasetSlice> slices, Precision precision, int ignoreLabel) {
+        this.graph = graph;
+        this.plan = plan;
+        this.head = head;
+        int n = plan.replicas();
+        this.rows = slices.stream().mapToInt(DatasetSlice::count).sum();
+        this.offsets = new int[n];
+        this.counts = new int[n];
+        rowsOf(rows, n, offsets, counts);
+        boolean gpu = plan.devices().get(0).startsWith("gpu");
+        this.collectives = Collectives.create(n, gpu ? "nccl" : "ring");
+        for (String d : plan.devices()) {
+            String[] parts = d.split(":");
+            onDevice.add(Ops.create(graph).withDevice(DeviceSpec.newBuilder()
+                    .deviceType(DeviceSpec.DeviceType.valueOf(parts[0].toUpperCase(Locale.ROOT)))
+                    .deviceIndex(Integer.parseInt(parts[1])).build()));
+        }
+        long height = images.shape().get(1);
+        long width = images.shape().get(2);
+        List<ModelOutputs> outputs = new ArrayList<>();
+        List<SegmentationLoss.Partial> partials = new ArrayList<>();
+        List<Optional<SegmentationLoss.Partial>> auxPartials = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            Ops tf = onDevice.get(r);
+            int mark = Placement.mark(graph);
+            Operand<TFloat32> in = tf.slice(images, tf.constant(new int[] {offsets[r], 0, 0, 0}),
+                    tf.constant(new int[] {counts[r], (int) height, (int) width, 3}));
+            Operand<? extends TIntegral> lab = sliceRows(tf, labels, r);
+            ModelOutputs out = model.forward(r == 0 ? "train" : "train_replica" + r, in, true, precision,
+                    new Sync(r));
+            outputs.add(out);
+            partials.add(SegmentationLoss.partial(tf, out.logits(), lab, slices, offsets[r], counts[r], ignoreLabel));
+            int tower = r;
+            auxPartials.add(out.auxLogits().map(a -> SegmentationLoss.partial(tf, a, lab, slices, offsets[tower],
+                    counts[tower], ignoreLabel)));
+            // the model builds with its own (first-device) ops: move the tower's forward pass to its device
+            Placement.place(graph, mark, Placement.deviceName(plan.devices().get(r)), onDevice.get(r));
+        }
+        this.loss = globalLoss("loss", partials, slices.size());
+        this.auxLoss = auxPartials.get(0).isPresent()
+                ? Optional.of(globalLoss("aux", auxPartials.stream().map(Optional::get).toList(), slices.size()))
+                : Optional.empty();
+        ModelOutputs first = outputs.get(0);
+        this.forward = new ModelOutputs(images,
+                concat("logits", outputs.stream().map(ModelOutputs::logits).toList()),
+                first.auxLogits().isPresent()
+                        ? Optional.of(concat("aux_logits", outputs.stream().map(o -> o.auxLogits().get()).toList()))
+                        : Optional.empty(),
+                concat("representation", outputs.stream().map(ModelOutputs::representation).toList()),
+                // SyncBN: every tower computed the same statistics; the shared running statistics update once
+                first.statisticsUpdate());
+    }
+
+    /**
+     * The plan's split of {@code rows} batch rows over {@code replicas} towers: contiguous, the first
+     * {@code rows mod replicas} towers one row more.
+     *
+     * @throws ConfigException if a tower would get no row
+     */
+    static void rowsOf(int rows, int replicas, int[] offsets, int[] counts) {
+        if (replicas > rows) {
+            throw new ConfigException("TRAIN.devices: " + replicas + " devices for " + rows + " crops per step; every"
+                    + " device needs at least one crop (raise the batch size or use fewer devices)");
+        }
+        int offset = 0;
+        for (int r = 0; r < replicas; r++) {
+            counts[r] = rows / replicas + (r < rows % replicas ? 1 : 0);
+            offsets[r] = offset;
+            offset += counts[r];
+        }
+    }
+
+    private Operand<? extends TIntegral> sliceRows(Ops tf, Operand<? extends TIntegral> labels, int r) {
+        long height = labels.shape().get(1);
+        long width = labels.shape().get(2);
+        return tf.slice(labels, tf.constant(new int[] {offsets[r], 0, 0}),
+                tf.constant(new int[] {counts[r], (int) height, (int) width}));
+    }
+
+    int replicas() {
+        return plan.replicas();
+    }
+
+    ModelOutputs forward() {
+        return forward;
+    }
+
+    SegmentationLoss loss() {
+        return loss;
+    }
+
+    Optional<SegmentationLoss> auxLoss() {
+        return auxLoss;
+    }
+
+    /**
+     * The per-dataset losses of the whole batch: each tower divides its sums by the step's labelled-pixel counts
+     * (summed over towers), so the towers' shares add up to {@code Σ loss / Σ count} per dataset.
+     */
+    private SegmentationLoss globalLoss(String name, List<SegmentationLoss.Partial> partials, int datasets) {
+        List<Operand<TFloat32>> shares = new ArrayList<>();
+        List<Operand<TFloat32>> pixelLoss = new ArrayList<>();
+        List<Operand<TFloat32>> pixelWeight = new ArrayList<>();
+        for (int r = 0; r < partials.size(); r++) {
+            Ops tf = onDevice.get(r);
+            SegmentationLoss.Partial p = partials.get(r);
+            Operand<TFloat32> count = collectives.sum(tf, p.datasetCount(), name + " counts");
+            shares.add(p.datasetLosses(tf, count));
+            pixelLoss.add(p.pixelLoss());
+            pixelWeight.add(p.pixelWeight());
+        }
+        Operand<TFloat32> datasetLosses = global(name + " dataset losses", shares, true);
+        return SegmentationLoss.fromDatasetLosses(head, datasetLosses, datasets, concat(name + " pixel loss",
+                pixelLoss), concat(name + " pixel weight", pixelWeight));
+    }
+
+    /** The batch-wide concatenation (along rows) of the towers' tensors: each pads its rows with zeros, then a sum. */
+    private Operand<TFloat32> concat(String name, List<Operand<TFloat32>> perTower) {
+        List<Operand<TFloat32>> padded = new ArrayList<>();
+        for (int r = 0; r < perTower.size(); r++) {
+            Operand<TFloat32> x = perTower.get(r);
+            int rank = x.shape().numDimensions();
+            int[][] pad = new int[rank][2];
+            pad[0][0] = offsets[r];
+            pad[0][1] = rows - offsets[r] - counts[r];
+            Ops tf = onDevice.get(r);
+            padded.add(tf.pad(x, tf.constant(pad), tf.constant(0f)));
+        }
+        return global(name, padded, false);
+    }
+
+    /** A differentiable global value: {@link #reduce}, remembered with its contributions for {@link #gradients}. */
+    private Operand<TFloat32> global(String name, List<Operand<TFloat32>> contributions, boolean ordered) {
+        Operand<TFloat32> value = reduce(name, contributions, ordered);
+        globals.add(new Global(value, List.copyOf(contributions)));
+        return value;
+    }
+
+    /**
+     * The gradient of {@code objective} (built from the global values of this step) w.r.t. the shared variables:
+     * summed over towers, on the first device.
+     */
+    @SuppressWarnings("unchecked")
+    List<Operand<TFloat32>> gradients(Operand<TFloat32> objective, List<Variable<TFloat32>> variables) {
+        int call = gradientCalls++;
+        List<Global> known = reachable(objective);
+        Output<?>[] values = known.stream().map(g -> g.value().asOutput()).toArray(Output<?>[]::new);
+        int headMark = Placement.mark(graph);
+        Output<?>[] headGradients = graph.addGradients("head_gradients_" + call, new Output<?>[] {objective.asOutput()},
+                values, null);
+        Placement.place(graph, headMark, Placement.deviceName(plan.devices().get(0)), head);
+        Output<?>[] x = variables.stream().map(v -> v.asOutput()).toArray(Output<?>[]::new);
+        List<List<Operand<TFloat32>>> perTower = new ArrayList<>();
+        for (int r = 0; r < plan.replicas(); r++) {
+            List<Output<?>> y = new ArrayList<>();
+            List<Output<?>> dy = new ArrayList<>();
+            for (int k = 0; k < known.size(); k++) {
+                if (headGradients[k] != null && !headGradients[k].isClosed()) {
+                    y.add(known.get(k).contributions().get(r).asOutput());
+                    dy.add(headGradients[k]);
+                }
+            }
+            if (y.isEmpty()) {
+                throw new IllegalStateException("the objective " + objective.op().name() + " depends on none of the"
+                        + " step's losses or outputs");
+            }
+            int mark = Placement.mark(graph);
+            int tower = r;
+            Output<?>[] grads = collectives.withGradientTag("call " + call, () -> graph.addGradients(
+                    "tower" + tower + "_gradients_" + call, y.toArray(Output<?>[]::new), x, dy.toArray(Output<?>[]::new)));
+            Ops tf = onDevice.get(r);
+            List<Operand<TFloat32>> g = new ArrayList<>();
+            for (int i = 0; i < grads.length; i++) {
+                g.add(grads[i] == null || grads[i].isClosed() ? tf.zerosLike(variables.get(i))
+                        : (Operand<TFloat32>) (Operand<?>) grads[i]);
+            }
+            Placement.place(graph, mark, Placement.deviceName(plan.devices().get(r)), onDevice.get(r));
+            perTower.add(g);
+        }
+        return allReduce(call, perTower, variables);
+    }
+
+    /**
+     * The global values {@code objective} is computed from (TensorFlow differentiates only w.r.t. tensors the output
+     * depends on). The search stops at global values, so it stays within the strategy's head.
+     */
+    private List<Global> reachable(Operand<TFloat32> objective) {
+        java.util.Map<String, Global> byOp = new java.util.HashMap<>();
+        for (Global g : globals) {
+            byOp.put(g.value().op().name(), g);
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Set<String> found = new java.util.HashSet<>();
+        java.util.ArrayDeque<org.tensorflow.GraphOperation> queue = new java.util.ArrayDeque<>();
+        queue.add((org.tensorflow.GraphOperation) objective.op());
+        while (!queue.isEmpty()) {
+            org.tensorflow.GraphOperation op = queue.poll();
+            if (!seen.add(op.name())) {
+                continue;
+            }
+            if (byOp.containsKey(op.name())) {
+                found.add(op.name());
+                continue;
+            }
+            for (int i = 0; i < op.numInputs(); i++) {
+                queue.add((org.tensorflow.GraphOperation) op.input(i).op());
+            }
+        }
+        return globals.stream().filter(g -> found.contains(g.value().op().name())).toList();
+    }
+
+    /** Sums the towers' gradients bucket by bucket; returns the sums as read on the first device. */
+    private List<Operand<TFloat32>> allReduce(int call, List<List<Operand<TFloat32>>> perTower,
+            List<Variable<TFloat32>> variables) {
+        List<Operand<TFloat32>> out = new ArrayList<>();
+        int start = 0;
+        int bucket = 0;
+        while (start < variables.size()) {
+            long size = 0;
+            int end = start;
+            while (end < variables.size() && (end == start || size + variables.get(end).shape().size() <= BUCKET_FLOATS)) {
+                size += variables.get(end).shape().size();
+                end++;
+            }
+            List<Operand<TFloat32>> contributions = new ArrayList<>();
+            for (int r = 0; r < perTower.size(); r++) {
+                Ops tf = onDevice.get(r);
+                List<Operand<TFloat32>> flat = new ArrayList<>();
+                for (int i = start; i < end; i++) {
+                    flat.add(tf.reshape(perTower.get(r).get(i), tf.constant(new int[] {-1})));
+                }
+                contributions.add(flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0)));
+            }
+            Operand<TFloat32> sum = reduce("gradients " + call + " bucket " + bucket, contributions, true);
+            long at = 0;
+            for (int i = start; i < end; i++) {
+                long n = variables.get(i).shape().size();
+                Operand<TFloat32> part = head.slice(sum, head.constant(new long[] {at}), head.constant(new long[] {n}));
+                out.add(head.reshape(part, head.constant(variables.get(i).shape().asArray())));
+                at += n;
+            }
+            start = end;
+            bucket++;
+        }
+        return out;
+    }
+
+    /**
+     * The all-reduce (sum) of one contribution per tower, as read on the first device; reading it runs every tower's
+     * member (control dependencies), so no member waits for a partner that is never run.
+     */
+    private Operand<TFloat32> reduce(String name, List<Operand<TFloat32>> contributions, boolean ordered) {
+        List<Op> others = new ArrayList<>();
+        Operand<TFloat32> first = null;
+        for (int r = 0; r < contributions.size(); r++) {
+            Operand<TFloat32> member = ordered ? collectives.sum(onDevice.get(r), contributions.get(r), name)
+                    : collectives.unorderedSum(onDevice.get(r), contributions.get(r), name);
+            if (r == 0) {
+                first = member;
+            } else {
+                others.add(onDevice.get(r).identity(member));
+            }
+        }
+        return head.withControlDependencies(others).identity(first);
+    }
+
+    /** One tower's view of the other towers, for its forward pass's BN statistics. */
+    private final class Sync implements CrossReplica {
+        private final int replica;
+        private int calls;
+
+        Sync(int replica) {
+            this.replica = replica;
+        }
+
+        @Override
+        public int replicas() {
+            return plan.replicas();
+        }
+
+        @Override
+        public Operand<TFloat32> sum(Operand<TFloat32> local) {
+            return collectives.sum(onDevice.get(replica), local, "forward sum " + calls++);
+        }
+    }
+}
