@@ -74,7 +74,7 @@ public record DevicePlan(List<String> devices) {
             return new DevicePlan(names);
         }
         if (visibleGpus <= 0) {
-            throw new ConfigException("device spec '" + p.canonical() + "' asks for GPUs, but TensorFlow sees none."
+            throw new ConfigException("device spec '" + p.canonical() + "' asks for GPUs, but TensorFlow sees no GPU."
                     + " " + NO_GPU_FIX);
         }
         List<String> names = new ArrayList<>();

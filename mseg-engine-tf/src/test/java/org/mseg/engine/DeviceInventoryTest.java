@@ -41,6 +41,6 @@ class DeviceInventoryTest {
         assertEquals(List.of("cpu:0", "cpu:1"), DeviceInventory.resolvePlan("cpu:2").devices());
         assertEquals(DevicePlan.single(), DeviceInventory.resolvePlan("CPU"));
         ConfigException e = assertThrows(ConfigException.class, () -> DeviceInventory.resolvePlan("gpu:0"));
-        assertTrue(e.getMessage().contains("TensorFlow sees none"), e.getMessage());
+        assertTrue(e.getMessage().contains("TensorFlow sees no GPU"), e.getMessage());
     }
 }

@@ -58,7 +58,7 @@ class DevicePlanTest {
     void gpuWithoutAVisibleGpuNamesTheFix() {
         for (String spec : List.of("gpu", "gpu:0")) {
             ConfigException e = assertThrows(ConfigException.class, () -> DevicePlan.parse(spec, 0));
-            assertTrue(e.getMessage().contains("TensorFlow sees none") && e.getMessage().contains("linux-x86_64-gpu")
+            assertTrue(e.getMessage().contains("TensorFlow sees no GPU") && e.getMessage().contains("linux-x86_64-gpu")
                     && e.getMessage().contains("libcuda.so.1") && e.getMessage().contains("LD_LIBRARY_PATH")
                     && e.getMessage().contains("mseg-cli doctor"), e.getMessage());
         }
