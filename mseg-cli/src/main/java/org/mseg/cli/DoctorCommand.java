@@ -120,7 +120,9 @@ final class DoctorCommand implements Callable<Integer> {
         try {
             plan = DevicePlan.parse(spec, inventory.gpuCount());
         } catch (ConfigException e) {
-            return new Verdict(spec, Optional.empty(), e.getMessage(), gpuFixes(variant, gpuLibraries));
+            // the fixes below say in detail what the message's general fix says
+            return new Verdict(spec, Optional.empty(), e.getMessage().replace(" " + DevicePlan.NO_GPU_FIX, ""),
+                    gpuFixes(variant, gpuLibraries));
         }
         List<String> missing = plan.devices().stream().filter(d -> !inventory.planNames().contains(d)).toList();
         if (!missing.isEmpty()) {
