@@ -25,6 +25,8 @@ import org.mseg.datasets.loader.MultiDatasetLoader;
 import org.mseg.datasets.loader.StreamSpec;
 import org.mseg.datasets.synth.SyntheticMseg;
 import org.mseg.datasets.transform.TransformParams;
+import org.mseg.engine.DeviceInventory;
+import org.mseg.engine.DevicePlan;
 import org.mseg.engine.LowPrecisionKernels;
 import org.mseg.engine.LoaderBatchSource;
 import org.mseg.engine.PolyLrSchedule;
@@ -42,7 +44,10 @@ import org.mseg.api.json.Json;
  * the universal taxonomy, (a) on one fixed batch fed again every step, without a loader, and (b) with the real
  * multi-dataset loader producing every batch (synthetic Cityscapes-layout data, MSeg's train chain), median of the
  * timed steps after one warm-up step each. {@code --precision fp32,bf16,fp16} measures each precision in turn, in one
- * process on the same batches, and reports every one as a ratio against the first.
+ * process on the same batches, and reports every one as a ratio against the first. {@code --devices cpu:1,cpu:2}
+ * measures each device plan in turn (every replica steps on {@code --batch} crops): s/step, crops/s, the scaling
+ * efficiency against the first plan (crops/s ratio divided by the replica ratio) and the gradient all-reduce's share
+ * of a step.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Training-step time of a model (--arch, default hrnet w48): fixed batch vs. the real loader"
@@ -78,14 +83,64 @@ final class BenchTrainCommand implements Callable<Integer> {
                     + " first (default: ${DEFAULT-VALUE}).")
     List<String> precisions;
 
+    @Option(names = "--devices", paramLabel = "LIST",
+            description = "Device plans to measure, in turn, each as TRAIN.devices writes it (cpu, cpu:N, gpu,"
+                    + " gpu:I,J,...): separated by ';' or by repeating the option, e.g. --devices 'cpu;cpu:2;cpu:4';"
+                    + " a comma starts a new plan only before cpu or gpu (cpu:1,cpu:2 is two plans, gpu:0,2,3 one)."
+                    + " Every replica steps on --batch crops; scaling efficiency is against the first plan"
+                    + " (default: cpu).")
+    List<String> deviceLists = new ArrayList<>();
+
     @Option(names = "--no-loader", description = "Measure the fixed batch only (not the real loader).")
     boolean noLoader;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
-    /** The timings of one precision. */
-    private record Timing(Precision precision, double constant, double loaded) {
+    /** The timings of one precision on one device plan. */
+    private record Timing(Plan plan, Precision precision, double constant, double loaded, double allReduce) {
+    }
+
+    /** A device plan as given ({@code cpu:2}) and as resolved. */
+    private record Plan(String spec, DevicePlan devices) {
+    }
+
+    /**
+     * The device specs of {@code --devices} values, in order: each value is split on {@code ;}, then on the commas
+     * that precede a whole spec starting with {@code cpu} or {@code gpu} ({@code cpu:1,cpu:2} is two specs,
+     * {@code gpu:0,2,3} one); each spec in canonical form. No value: {@code cpu}.
+     *
+     * @throws ConfigException naming --devices and the accepted forms for a malformed spec
+     */
+    static List<String> deviceSpecs(List<String> values) {
+        List<String> specs = new ArrayList<>();
+        for (String value : values) {
+            for (String part : value.split(";", -1)) {
+                StringBuilder current = null;
+                for (String piece : part.split(",", -1)) {
+                    String p = piece.strip().toLowerCase(Locale.ROOT);
+                    boolean startsSpec = (p.startsWith("cpu") || p.startsWith("gpu")) && DevicePlan.isSpec(p);
+                    if (current == null || startsSpec) {
+                        if (current != null) {
+                            specs.add(current.toString());
+                        }
+                        current = new StringBuilder(piece);
+                    } else {
+                        current.append(',').append(piece);
+                    }
+                }
+                specs.add(current.toString());
+            }
+        }
+        List<String> canonical = new ArrayList<>();
+        for (String spec : specs) {
+            try {
+                canonical.add(DevicePlan.normalize(spec));
+            } catch (ConfigException e) {
+                throw new ConfigException("--devices: " + e.getMessage(), e);
+            }
+        }
+        return canonical.isEmpty() ? List.of("cpu") : List.copyOf(canonical);
     }
 
     @Override
@@ -113,6 +168,14 @@ final class BenchTrainCommand implements Callable<Integer> {
             LowPrecisionKernels.require(p, "--precision"); // before any data or graph: the fix, not a native error
             measured.add(p);
         }
+        List<Plan> plans = new ArrayList<>();
+        for (String s : deviceSpecs(deviceLists)) {
+            try {
+                plans.add(new Plan(s, DeviceInventory.resolvePlan(s)));
+            } catch (ConfigException e) {
+                throw new ConfigException("--devices " + s + ": " + e.getMessage(), e);
+            }
+        }
         Path dir = Files.createTempDirectory("mseg-bench-train");
         try {
             SyntheticMseg.Summary data = SyntheticMseg.ensure(dir, new SyntheticMseg.Options(4, 1,
@@ -121,31 +184,70 @@ final class BenchTrainCommand implements Callable<Integer> {
             int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
             List<Timing> timings = new ArrayList<>();
             long trainable = 0;
-            for (Precision precision : measured) {
-                try (Trainer trainer = Trainer.builder()
-                        .model(tf -> GraphModels.build(provider, modelSpec, tf, 0L))
-                        .slices(List.of(new DatasetSlice(DATASET, 0, batch)))
-                        .crop(crop, crop)
-                        .precision(precision)
-                        .schedule(new PolyLrSchedule(0.01, 2L * (steps + 1), 0.9))
-                        .build();
-                        LoaderBatchSource source = new LoaderBatchSource(MultiDatasetLoader.builder()
-                                .environment(env).dataRoot(data.dataRoot())
-                                .listsFolder(Optional.of(data.listsFolder())).target(LabelTarget.UNIVERSAL)
-                                .streams(List.of(new StreamSpec(DATASET, "train", batch))).params(params).train(true)
-                                .threads(cores).prefetch(2).seed(1).build())) {
-                    Batch fixed = source.next();
-                    double constant = median(time(trainer, () -> fixed));
-                    double loaded = noLoader ? Double.NaN : median(time(trainer, source::next));
-                    timings.add(new Timing(precision, constant, loaded));
-                    trainable = trainer.model().parameterGroups().stream()
-                            .flatMap(g -> g.variables().stream()).mapToLong(v -> v.shape().size()).sum();
+            for (Plan plan : plans) {
+                int rows = batch * plan.devices().replicas();
+                for (Precision precision : measured) {
+                    try (Trainer trainer = Trainer.builder()
+                            .devices(plan.devices())
+                            .model(tf -> GraphModels.build(provider, modelSpec, tf, 0L))
+                            .slices(List.of(new DatasetSlice(DATASET, 0, rows)))
+                            .crop(crop, crop)
+                            .precision(precision)
+                            .schedule(new PolyLrSchedule(0.01, 2L * (steps + 1), 0.9))
+                            .build();
+                            LoaderBatchSource source = new LoaderBatchSource(MultiDatasetLoader.builder()
+                                    .environment(env).dataRoot(data.dataRoot())
+                                    .listsFolder(Optional.of(data.listsFolder())).target(LabelTarget.UNIVERSAL)
+                                    .streams(List.of(new StreamSpec(DATASET, "train", rows))).params(params)
+                                    .train(true).threads(cores).prefetch(2).seed(1).build())) {
+                        Batch fixed = source.next();
+                        double constant = median(time(trainer, () -> fixed));
+                        double loaded = noLoader ? Double.NaN : median(time(trainer, source::next));
+                        double allReduce = timeGradientAllReduce(trainer, steps);
+                        timings.add(new Timing(plan, precision, constant, loaded, allReduce));
+                        trainable = trainer.model().parameterGroups().stream()
+                                .flatMap(g -> g.variables().stream()).mapToLong(v -> v.shape().size()).sum();
+                    }
                 }
             }
             report(provider.name() + " " + modelSpec.variant(), classes, trainable, timings);
             return MsegCommand.OK;
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * Seconds per step of the gradient all-reduce ({@code Trainer.timeGradientAllReduce}: 0 for one replica), NaN
+     * while the engine has no such method.
+     */
+    // TODO(lead): direct call once Trainer.timeGradientAllReduce lands
+    private static double timeGradientAllReduce(Trainer trainer, int runs) {
+        java.lang.reflect.Method m;
+        try {
+            m = Trainer.class.getMethod("timeGradientAllReduce", int.class);
+        } catch (NoSuchMethodException e) {
+            return Double.NaN;
+        }
+        try {
+            return ((Number) m.invoke(trainer, runs)).doubleValue();
+        } catch (IllegalAccessException e) {
+            return Double.NaN;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** {@code model name} of {@code /proc/cpuinfo}, if there is one. */
+    static Optional<String> cpuModel() {
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip())
+                    .findFirst();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return Optional.empty();
         }
     }
 
@@ -166,9 +268,13 @@ final class BenchTrainCommand implements Callable<Integer> {
     private void report(String model, int classes, long params, List<Timing> timings) {
         PrintWriter out = spec.commandLine().getOut();
         Timing base = timings.get(0);
+        Plan basePlan = base.plan();
+        List<Timing> firstPlan = timings.stream().filter(t -> t.plan() == basePlan).toList();
+        boolean severalPlans = timings.stream().anyMatch(t -> t.plan() != basePlan);
+        Optional<String> cpu = cpuModel();
         if (json) {
             List<Map<String, Object>> runs = new ArrayList<>();
-            for (Timing t : timings) {
+            for (Timing t : firstPlan) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("precision", t.precision().configName());
                 m.put("s_per_step_const", round(t.constant()));
@@ -189,20 +295,51 @@ final class BenchTrainCommand implements Callable<Integer> {
             m.put("batch", batch);
             m.put("steps", steps);
             m.put("precision", base.precision().configName());
-            if (timings.size() > 1) {
+            if (firstPlan.size() > 1) {
                 m.put("precisions", runs);
+            }
+            m.putAll(planFields(base, timings));
+            m.put("cpu_model", cpu.orElse(null));
+            if (severalPlans) {
+                List<Map<String, Object>> plans = new ArrayList<>();
+                for (Timing t : timings) {
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("precision", t.precision().configName());
+                    p.put("s_per_step_const", round(t.constant()));
+                    if (!noLoader) {
+                        p.put("s_per_step_loader", round(t.loaded()));
+                    }
+                    p.putAll(planFields(t, timings));
+                    plans.add(p);
+                }
+                m.put("plans", plans);
             }
             out.println(Json.write(m, false));
         } else {
-            out.printf(Locale.ROOT, "%s, %d classes, %,d trainable parameters, batch %d at %dx%d, median of %d"
-                    + " steps after one warm-up:%n", model, classes, params, batch, crop, crop, steps);
+            out.printf(Locale.ROOT, "%s, %d classes, %,d trainable parameters, %d crops per replica at %dx%d, median"
+                    + " of %d steps after one warm-up%s:%n", model, classes, params, batch, crop, crop, steps,
+                    cpu.map(c -> ", " + c).orElse(""));
+            Plan shown = null;
             for (Timing t : timings) {
+                if (t.plan() != shown) {
+                    shown = t.plan();
+                    out.printf(Locale.ROOT, "--devices %s: %s (%d replica%s)%n", shown.spec(), shown.devices(),
+                            shown.devices().replicas(), shown.devices().replicas() == 1 ? "" : "s");
+                }
                 String name = t.precision().configName();
-                out.printf(Locale.ROOT, "  %-5s fixed batch:  %.3f s/step", name, t.constant());
-                if (t != base) {
+                Timing ref = firstPlanAt(t, timings);
+                out.printf(Locale.ROOT, "  %-5s fixed batch:  %.3f s/step, %.2f crops/s", name, t.constant(),
+                        cropsPerSecond(t));
+                if (t.plan() == basePlan && t != base) {
                     out.printf(Locale.ROOT, " (%.2fx the %s time)", t.constant() / base.constant(),
                             base.precision().configName());
                 }
+                if (t.plan() != basePlan) {
+                    out.printf(Locale.ROOT, ", scaling efficiency %.2f vs --devices %s", efficiency(t, ref),
+                            ref.plan().spec());
+                }
+                out.print(Double.isNaN(t.allReduce()) ? ", all-reduce: not measured by this engine"
+                        : String.format(Locale.ROOT, ", all-reduce %.4f s/step", t.allReduce()));
                 out.println();
                 if (!noLoader) {
                     out.printf(Locale.ROOT, "  %-5s real loader:  %.3f s/step (%.2fx)%n", name, t.loaded(),
@@ -211,6 +348,36 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    /** The device fields of one timing: plan, replicas, crops/s, scaling efficiency, all-reduce time. */
+    private Map<String, Object> planFields(Timing t, List<Timing> timings) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("device_spec", t.plan().spec());
+        m.put("devices", t.plan().devices().devices());
+        m.put("replicas", t.plan().devices().replicas());
+        m.put("crops_per_s", round(cropsPerSecond(t)));
+        m.put("scaling_efficiency", round(efficiency(t, firstPlanAt(t, timings))));
+        m.put("allreduce_s_per_step", Double.isNaN(t.allReduce()) ? null : Math.round(t.allReduce() * 1e6) / 1e6);
+        return m;
+    }
+
+    /** The first plan's timing at {@code t}'s precision: what scaling is measured against. */
+    private static Timing firstPlanAt(Timing t, List<Timing> timings) {
+        Plan first = timings.get(0).plan();
+        return timings.stream().filter(x -> x.plan() == first && x.precision() == t.precision()).findFirst()
+                .orElseThrow();
+    }
+
+    /** Crops per second of the fixed-batch steps: every replica steps on {@code --batch} crops. */
+    private double cropsPerSecond(Timing t) {
+        return batch * t.plan().devices().replicas() / t.constant();
+    }
+
+    /** Crops/s ratio divided by the replica ratio, against {@code ref}: 1 is perfect scaling. */
+    private double efficiency(Timing t, Timing ref) {
+        return cropsPerSecond(t) / cropsPerSecond(ref)
+                / ((double) t.plan().devices().replicas() / ref.plan().devices().replicas());
     }
 
     private static double median(List<Double> xs) {

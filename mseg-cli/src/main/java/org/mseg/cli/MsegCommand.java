@@ -31,7 +31,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "mseg-cli", mixinStandardHelpOptions = true, versionProvider = MsegCommand.Version.class,
         description = "MSeg for Java: multi-dataset semantic segmentation training, evaluation and inference.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, InferCommand.class, DatasetsCommand.class, TaxonomyCommand.class, ModelCommand.class,
-                ConfigCommand.class, ScoreCommand.class, BenchCommand.class, PluginsCommand.class,
+                ConfigCommand.class, ScoreCommand.class, BenchCommand.class, PluginsCommand.class, DoctorCommand.class,
                 AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class MsegCommand {
 
@@ -182,14 +182,8 @@ public final class MsegCommand {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = MsegCommand.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
             List<String> lines = new ArrayList<>();
-            lines.add("mseg-cli " + p.getProperty("version", "unknown"));
+            lines.add("mseg-cli " + cliVersion());
             lines.add("TensorFlow " + nativeVersion(() -> org.tensorflow.TensorFlow.version())
                     + moduleVersion(org.tensorflow.TensorFlow.class).map(v -> " (TensorFlow Java " + v + ")").orElse(""));
             lines.add("OpenCV " + nativeVersion(() -> org.bytedeco.opencv.global.opencv_core.getVersionString()
@@ -198,8 +192,19 @@ public final class MsegCommand {
             return lines.toArray(String[]::new);
         }
 
+        /** The version Maven wrote into the jar ({@code unknown} outside a build). */
+        static String cliVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = MsegCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return p.getProperty("version", "unknown");
+        }
+
         /** A native library's version, or why it could not be read (a broken install still prints the rest). */
-        private static String nativeVersion(VersionSource source) {
+        static String nativeVersion(VersionSource source) {
             try {
                 return source.get();
             } catch (Exception | LinkageError e) {
@@ -207,14 +212,14 @@ public final class MsegCommand {
             }
         }
 
-        private static java.util.Optional<String> moduleVersion(Class<?> type) {
+        static java.util.Optional<String> moduleVersion(Class<?> type) {
             Module m = type.getModule();
             java.util.Optional<String> v = m.isNamed() ? m.getDescriptor().rawVersion() : java.util.Optional.empty();
             return v.or(() -> java.util.Optional.ofNullable(type.getPackage().getImplementationVersion()));
         }
 
         @FunctionalInterface
-        private interface VersionSource {
+        interface VersionSource {
             String get() throws Exception;
         }
     }

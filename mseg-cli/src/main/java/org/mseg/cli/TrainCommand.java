@@ -23,7 +23,9 @@ import org.mseg.datasets.DataRoot;
 import org.mseg.datasets.synth.SyntheticMseg;
 import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.engine.StepLines;
+import org.mseg.engine.DevicePlan;
 import org.mseg.engine.TrainingRun;
+import org.mseg.engine.TrainingSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,8 +84,14 @@ final class TrainCommand implements Callable<Integer> {
                     + " unless --resume is given.")
     boolean overwrite;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
-            description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--devices", paramLabel = "SPEC",
+            description = "Devices of the data-parallel replicas, one replica each: cpu, cpu:N (N virtual CPU"
+                    + " devices), gpu (every visible GPU) or gpu:I,J,... (those GPUs); overrides TRAIN.devices"
+                    + " (default: cpu). 'mseg-cli doctor --devices SPEC' checks a spec.")
+    String devices;
+
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "Deprecated alias of --devices: cpu, gpu or gpu:N mean the same there.")
     String device;
 
     @Option(names = "--pretrained", paramLabel = "FILE",
@@ -126,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        checkDevice(device);
+        Optional<DevicesOverride> devicesOverride = devicesOverride();
         if (overwrite && resume != null) {
             throw new ConfigException("--overwrite and --resume " + resume + " contradict each other: --resume"
                     + " continues a run, --overwrite deletes it. Give one of them.");
@@ -146,8 +154,8 @@ final class TrainCommand implements Callable<Integer> {
         Optional<Path> listsFolder;
         if (config.configFile().isEmpty()) {
             ConfigSchema schema = ConfigOptions.withStrategyKeys(ConfigSchema.training(), env);
-            cfg = schema.validate(TrainingRun.demoConfig().withOverrides(config.overrides(), schema),
-                    ConfigOptions.datasetNames(env));
+            cfg = withDevices(schema.validate(TrainingRun.demoConfig().withOverrides(config.overrides(), schema),
+                    ConfigOptions.datasetNames(env)), devicesOverride);
             if (usesOnlySyntheticData(cfg)) {
                 Path cache = syntheticCache();
                 if (Verbosity.of(spec).showsProgress()) {
@@ -164,7 +172,7 @@ final class TrainCommand implements Callable<Integer> {
                 listsFolder = lists != null ? Optional.of(lists) : cfg.getOptionalString("lists").map(Path::of);
             }
         } else {
-            cfg = config.resolve(ConfigSchema.training(), env);
+            cfg = withDevices(config.resolve(ConfigSchema.training(), env), devicesOverride);
             root = dataRoot != null ? dataRoot
                     : DataRoot.resolve(cfg.getOptionalString("root"), System.getenv()).path();
             listsFolder = lists != null ? Optional.of(lists) : cfg.getOptionalString("lists").map(Path::of);
@@ -203,17 +211,47 @@ final class TrainCommand implements Callable<Integer> {
         return synthetic.containsAll(cfg.datasets());
     }
 
-    /** Only the CPU build of TensorFlow is on the module path today. */
-    static void checkDevice(String device) {
-        if (device.equals("cpu")) {
-            return;
+    /** A device spec from the command line and the option that gave it, for messages. */
+    private record DevicesOverride(String spec, String origin) {
+    }
+
+    /**
+     * The spec of {@code --devices} (or of the deprecated {@code --device}, with a warning) in canonical form, and
+     * the option it came from; empty when neither is given (TRAIN.devices applies).
+     */
+    private Optional<DevicesOverride> devicesOverride() {
+        if (device != null && devices != null) {
+            throw new ConfigException("--device " + device + " and --devices " + devices + " both choose the devices;"
+                    + " give --devices only (--device is its deprecated alias)");
         }
-        if (device.equals("gpu") || device.matches("gpu:\\d+")) {
-            throw new ConfigException("--device " + device + ": no GPU is available to this build (TensorFlow Java"
-                    + " CPU natives, tensorflow-core-native linux-x86_64); use --device cpu, or rebuild with the"
-                    + " linux-x86_64-gpu natives and CUDA 12 / cuDNN 9 libraries on LD_LIBRARY_PATH");
+        if (device != null) {
+            if (!device.strip().matches("(?i)cpu|gpu|gpu:\\d+")) {
+                throw new ConfigException("--device must be cpu, gpu or gpu:N, got '" + device + "'; it is a"
+                        + " deprecated alias of --devices SPEC, which also accepts cpu:N and gpu:I,J,...");
+            }
+            String canonical = DevicePlan.normalize(device);
+            spec.commandLine().getErr().println("warning: --device is deprecated; use --devices " + canonical);
+            spec.commandLine().getErr().flush();
+            return Optional.of(new DevicesOverride(canonical, "--device " + device));
         }
-        throw new ConfigException("--device must be cpu, gpu or gpu:N, got '" + device + "'");
+        if (devices == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new DevicesOverride(DevicePlan.normalize(devices), "--devices " + devices));
+        } catch (ConfigException e) {
+            throw new ConfigException("--devices: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The configuration with {@code TRAIN.devices} from the command line, checked on this machine before any data is
+     * generated or a run folder touched (a GPU spec on a machine without a visible GPU fails here, naming the fix).
+     */
+    private static MsegConfig withDevices(MsegConfig cfg, Optional<DevicesOverride> override) {
+        MsegConfig c = override.map(o -> cfg.with("TRAIN.devices", o.spec(), o.origin())).orElse(cfg);
+        TrainingSetup.devicePlan(c);
+        return c;
     }
 
     /** {@code $MSEG_HOME/.cache/synthetic}, else {@code ~/.cache/mseg/synthetic}. */

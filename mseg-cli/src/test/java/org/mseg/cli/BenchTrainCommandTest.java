@@ -1,9 +1,12 @@
 package org.mseg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mseg.api.ConfigException;
 
 /** {@code mseg-cli bench train} on a tiny HRNet: one JSON object with both timings and the parameter count. */
 class BenchTrainCommandTest {
@@ -43,6 +46,49 @@ class BenchTrainCommandTest {
         assertEquals(2, e.code(), e.output());
         assertTrue(e.output().contains("--precision is bf16") && e.output().contains("precision=fp32")
                 && e.output().contains("AVX-512"), e.output());
+    }
+
+    @Test
+    void deviceListsSplitOnSemicolonsAndOnCommasBeforeAWholeSpecOnly() {
+        assertEquals(List.of("cpu:1", "cpu:2"), BenchTrainCommand.deviceSpecs(List.of("cpu:1,cpu:2")));
+        assertEquals(List.of("gpu:0,2,3"), BenchTrainCommand.deviceSpecs(List.of("gpu:0,2,3")));
+        assertEquals(List.of("cpu:1", "gpu:0,2", "cpu"), BenchTrainCommand.deviceSpecs(List.of("cpu:1, GPU:0,2",
+                "cpu")));
+        assertEquals(List.of("cpu", "gpu:0,1", "cpu:4"), BenchTrainCommand.deviceSpecs(List.of("cpu;gpu:0,1;cpu:4")));
+        assertEquals(List.of("cpu"), BenchTrainCommand.deviceSpecs(List.of()));
+        for (String bad : List.of("cpu:1,,cpu:2", "cpu;", "gpu:0,gpux", "cpu:1,2")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> BenchTrainCommand.deviceSpecs(List.of(bad)),
+                    bad);
+            assertTrue(e.getMessage().startsWith("--devices: device spec"), e.getMessage());
+        }
+    }
+
+    @Test
+    void jsonNamesTheDevicePlanItsThroughputAndTheCpu() {
+        CliTest.Run r = CliTest.run("bench", "train", "--variant", "tiny", "--crop", "17", "--batch", "2",
+                "--steps", "1", "--no-loader", "--devices", "cpu:1", "--json");
+        assertEquals(0, r.code(), r.err());
+        String json = r.out().trim();
+        // all-reduce: 0 for one replica once the engine measures it, null until then
+        assertTrue(json.matches(".*\"device_spec\":\"cpu:1\",\"devices\":\\[\"cpu:0\"\\],\"replicas\":1,"
+                + "\"crops_per_s\":[0-9.]+,\"scaling_efficiency\":1(\\.0)?,\"allreduce_s_per_step\":(null|0(\\.0)?),"
+                + "\"cpu_model\":(null|\"[^\"]+\")\\}"), json);
+    }
+
+    @Test
+    void severalPlansAreMeasuredInOneRunOrTheEngineSaysWhyNot() {
+        CliTest.Run r = CliTest.run("bench", "train", "--variant", "tiny", "--crop", "17", "--batch", "1",
+                "--steps", "1", "--no-loader", "--devices", "cpu:1,cpu:2", "--json");
+        if (r.code() == 0) {
+            assertTrue(r.out().matches("(?s).*\"plans\":\\[\\{\"precision\":\"fp32\".*\"device_spec\":\"cpu:1\".*"
+                    + "\"device_spec\":\"cpu:2\",\"devices\":\\[\"cpu:0\",\"cpu:1\"\\],\"replicas\":2.*"), r.out());
+        } else {
+            // until the engine builds replicas on several devices, StepGraph refuses the plan
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("device plan cpu:0,cpu:1"), r.err());
+        }
+        assertEquals(2, CliTest.run("bench", "train", "--variant", "tiny", "--devices", "gpu").code(),
+                "no GPU on this build");
     }
 
     @Test

@@ -23,7 +23,9 @@ class HelpTextTest {
 
     /** Leaf commands that resolve no dataset, taxonomy, model or strategy name, and so have no --plugin-dir. */
     // model logits, model bench and bench infer look up a model provider (a plugin's too) since models are providers
-    private static final Set<String> WITHOUT_PLUGIN_DIR = Set.of("mseg-cli generate-completion", "mseg-cli help");
+    // doctor looks at TensorFlow and the devices only
+    private static final Set<String> WITHOUT_PLUGIN_DIR = Set.of("mseg-cli generate-completion", "mseg-cli help",
+            "mseg-cli doctor");
 
     /** Picocli's default label {@code <fieldName>} after an option name ({@code --num-classes=<numClasses>}). */
     private static final Pattern FIELD_NAME_LABEL = Pattern.compile("--[\\w-]+=<[a-z][A-Za-z0-9]*>");

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * scale_min, scale_max, short_size, rotate_min, rotate_max, ignore_label, aux_weight, num_examples, train_gpu,
  * batch_size, dataset_gpu_mapping, base_lr, power, momentum, weight_decay, manual_seed, save_freq (epochs of the
  * first dataset), keep_checkpoints, weight, resume, auto_resume, skip_bad, max_image_pixels,
- * permit_paths_outside_root, precision} ({@code precision} comes from {@code opt_level} when unset; checkpoints
+ * permit_paths_outside_root, precision, devices} ({@code precision} comes from {@code opt_level} when unset; checkpoints
  * record it, and a run resumes only in the precision it started with).
  */
 public final class TrainingRun {
@@ -158,7 +158,7 @@ public final class TrainingRun {
             writeFile(o.runDirectory().resolve(CONFIG_FILE), c.toYaml());
             ResumeState[] resumed = new ResumeState[1];
             Trainer.Builder builder = Trainer.builder()
-                    .devices(DevicePlan.single())
+                    .devices(setup.devices())
                     .model(tf -> GraphModels.build(setup.modelProvider(), setup.modelSpec(), tf, setup.seed()))
                     .slices(setup.slices())
                     .crop(setup.cropHeight(), setup.cropWidth())

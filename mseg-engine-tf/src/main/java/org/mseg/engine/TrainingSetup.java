@@ -57,13 +57,14 @@ import org.mseg.taxonomy.TaxonomyMapping;
  * @param streams         the loader's streams, one per dataset
  * @param transforms      the training transforms' parameters
  * @param readPolicy      image size and path limits
+ * @param devices         {@code TRAIN.devices}: the devices of the step's replicas
  */
 public record TrainingSetup(MsegConfig config, List<String> datasets, TaxonomyConverter converter, LabelTarget target,
         TrainingTaxonomy taxonomy, int ignoreLabel, ModelProvider modelProvider, ModelSpec modelSpec,
         Precision precision, int cropHeight, int cropWidth, IterationBudget.Schedule budget, long maxIters, long seed,
         String strategyName, Map<String, Object> strategyOptions, GraphTrainingStrategy strategy,
         PolyLrSchedule schedule, List<DatasetSlice> slices, List<StreamSpec> streams, TransformParams transforms,
-        ReadPolicy readPolicy) {
+        ReadPolicy readPolicy, DevicePlan devices) {
 
     /**
      * Resolves and checks a run's configuration; writes nothing.
@@ -72,6 +73,7 @@ public record TrainingSetup(MsegConfig config, List<String> datasets, TaxonomyCo
      */
     public static TrainingSetup resolve(TrainingRun.Options o, PluginEnvironment env) {
         MsegConfig c = checked(o.config(), env);
+        DevicePlan devices = devicePlan(c);
         List<String> datasets = c.datasets();
         TaxonomyConverter converter = TaxonomyConverter.of(env);
         boolean naive = c.getBool("use_naive_taxonomy");
@@ -142,7 +144,7 @@ public record TrainingSetup(MsegConfig config, List<String> datasets, TaxonomyCo
         return new TrainingSetup(c, datasets, converter, target, taxonomy, ignore, modelProvider, modelSpec,
                 precision, cropH, cropW, budget, maxIters, seed, o.strategy(), strategyOptions, strategy, schedule,
                 slices, streams, TransformParams.fromConfig(c.flat()),
-                new ReadPolicy(c.getLong("max_image_pixels"), c.getBool("permit_paths_outside_root")));
+                new ReadPolicy(c.getLong("max_image_pixels"), c.getBool("permit_paths_outside_root")), devices);
     }
 
     /** Copies the lists and maps. */
@@ -151,6 +153,21 @@ public record TrainingSetup(MsegConfig config, List<String> datasets, TaxonomyCo
         strategyOptions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(strategyOptions));
         slices = List.copyOf(slices);
         streams = List.copyOf(streams);
+    }
+
+    /**
+     * {@code TRAIN.devices} resolved on this machine ({@link DeviceInventory#resolvePlan}): a GPU spec is checked
+     * against the GPUs TensorFlow sees; a CPU spec never lists devices.
+     *
+     * @throws ConfigException naming the key, where it was set, and the fix
+     */
+    public static DevicePlan devicePlan(MsegConfig c) {
+        String spec = c.has("devices") && c.get("devices") != null ? c.getString("devices") : "cpu";
+        try {
+            return DeviceInventory.resolvePlan(spec);
+        } catch (ConfigException e) {
+            throw new ConfigException("TRAIN.devices in " + c.where("devices") + ": " + e.getMessage(), e);
+        }
     }
 
     /** Steps between checkpoints: {@code save_freq} epochs of the first dataset. */

@@ -32,6 +32,16 @@ public final class ConfigSchema {
     /** The value of {@code dataset} in test configs: the dataset comes from the command line. */
     public static final String DEFAULT_DATASET = "default";
 
+    /**
+     * The forms {@code TRAIN.devices} (and {@code --devices}) accept, for messages; the engine's {@code DevicePlan}
+     * resolves them against the devices TensorFlow sees.
+     */
+    public static final String DEVICE_FORMS = "accepted forms: cpu (one replica, TensorFlow's placement), cpu:N"
+            + " (N virtual CPU devices, N >= 1), gpu (every visible GPU), gpu:I,J,... (those GPUs, e.g. gpu:0,2,3)";
+    /** The syntax of {@link #DEVICE_FORMS}, case and whitespace around {@code :} and {@code ,} aside. */
+    private static final java.util.regex.Pattern DEVICES_SYNTAX = java.util.regex.Pattern.compile(
+            "(?i)\\s*(cpu(\\s*:\\s*(?!0+\\s*$)\\d{1,3})?|gpu(\\s*:\\s*\\d{1,3}(\\s*,\\s*\\d{1,3})*)?)\\s*");
+
     private static final ConfigSchema TRAINING = buildTraining();
     private static final ConfigSchema TEST = buildTest();
 
@@ -374,6 +384,10 @@ public final class ConfigSchema {
                         + "; the crop size must be 8·k + 1 (e.g. 473, 593, 713) for the model's output stride");
             }
         }
+        if (keys.containsKey("devices") && values.get("devices") instanceof String d
+                && !DEVICES_SYNTAX.matcher(d).matches()) {
+            problems.add("TRAIN.devices in " + c.where("devices") + " is '" + d + "'; " + DEVICE_FORMS);
+        }
         if (values.get("train_gpu") instanceof List<?> g && g.isEmpty()) {
             problems.add("TRAIN.train_gpu in " + c.where("train_gpu") + " is empty; list at least one GPU, e.g. [0]");
         }
@@ -527,6 +541,9 @@ public final class ConfigSchema {
                 .range(ValueRange.nonNegative())
                 .set("tensorboard", KeyType.BOOL, true,
                         "write TensorBoard event files into RUN/tensorboard (False: off)")
+                .set("devices", KeyType.STRING, "cpu",
+                        "devices of the data-parallel replicas, one per device: cpu, cpu:N (N virtual CPU devices),"
+                                + " gpu (every visible GPU) or gpu:I,J,...; `mseg-cli doctor` lists the devices")
                 .section("Distributed")
                 .unused("dist_url", KeyType.STRING, "multi-process rendezvous; this port runs one process")
                 .unused("dist_backend", KeyType.STRING, "multi-process backend; this port runs one process")

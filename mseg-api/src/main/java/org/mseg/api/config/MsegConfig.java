@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -388,6 +389,19 @@ public final class MsegConfig {
      * @param value the value; null makes the key empty
      */
     public MsegConfig with(String key, Object value) {
+        return with(key, value, source + " (set by the program)");
+    }
+
+    /**
+     * This configuration with one value replaced or added, recording where it came from (a command-line option such
+     * as {@code --devices}), which {@link #where} then names in messages. The value is not checked; validate
+     * afterwards.
+     *
+     * @param key    flat ({@code devices}) or qualified ({@code TRAIN.devices})
+     * @param value  the value; null makes the key empty
+     * @param origin where the value came from, e.g. {@code "--devices"}
+     */
+    public MsegConfig with(String key, Object value, String origin) {
         String section = null;
         String name = key;
         int dot = key.indexOf('.');
@@ -402,7 +416,7 @@ public final class MsegConfig {
         String sec = section != null ? section
                 : s.containsKey(name) ? s.get(name) : effectiveSchema().find(name).map(ConfigKey::section).orElse("");
         s.put(name, sec);
-        o.put(name, source + " (set by the program)");
+        o.put(name, Objects.requireNonNull(origin, "origin"));
         return new MsegConfig(v, s, o, sectionOrigins, source, schema, notes);
     }
 

@@ -272,6 +272,20 @@ class ConfigSchemaTest {
     }
 
     @Test
+    void devicesDefaultToCpuAndAMalformedSpecNamesTheKeyAndTheForms() {
+        assertEquals("cpu", ConfigSchema.training().validate(minimal()).getString("devices"));
+        for (String ok : List.of("cpu", "CPU", "cpu:4", " gpu ", "gpu:0", "gpu : 0, 2 ,3")) {
+            assertEquals(ok, ConfigSchema.training().validate(minimal().with("devices", ok)).getString("devices"));
+        }
+        for (String bad : List.of("tpu", "cpu:0", "cpu:", "gpu:0,", "gpu:a", "cpu,gpu", "")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigSchema.training().validate(minimal().with("devices", bad, "--devices")), bad);
+            assertTrue(e.getMessage().contains("TRAIN.devices in --devices is '" + bad + "'")
+                    && e.getMessage().contains("gpu:I,J,..."), e.getMessage());
+        }
+    }
+
+    @Test
     void strategyKeysAreAcceptedOnlyWhenDeclared() {
         MsegConfig c = minimal().with("TRAIN.mgda_mode", "l2");
         assertThrows(ConfigException.class, () -> ConfigSchema.training().validate(c));
