@@ -203,7 +203,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                         Batch fixed = source.next();
                         double constant = median(time(trainer, () -> fixed));
                         double loaded = noLoader ? Double.NaN : median(time(trainer, source::next));
-                        double allReduce = timeGradientAllReduce(trainer, steps);
+                        double allReduce = trainer.timeGradientAllReduce(steps);
                         timings.add(new Timing(plan, precision, constant, loaded, allReduce));
                         trainable = trainer.model().parameterGroups().stream()
                                 .flatMap(g -> g.variables().stream()).mapToLong(v -> v.shape().size()).sum();
@@ -214,30 +214,6 @@ final class BenchTrainCommand implements Callable<Integer> {
             return MsegCommand.OK;
         } finally {
             deleteTree(dir);
-        }
-    }
-
-    /**
-     * Seconds per step of the gradient all-reduce ({@code Trainer.timeGradientAllReduce}: 0 for one replica), NaN
-     * while the engine has no such method.
-     */
-    // TODO(lead): direct call once Trainer.timeGradientAllReduce lands
-    private static double timeGradientAllReduce(Trainer trainer, int runs) {
-        java.lang.reflect.Method m;
-        try {
-            m = Trainer.class.getMethod("timeGradientAllReduce", int.class);
-        } catch (NoSuchMethodException e) {
-            return Double.NaN;
-        }
-        try {
-            return ((Number) m.invoke(trainer, runs)).doubleValue();
-        } catch (IllegalAccessException e) {
-            return Double.NaN;
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -135,6 +135,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Optional<DevicesOverride> devicesOverride = devicesOverride();
+        // a GPU build that sees no GPU says so once, before training falls back to the CPU
+        org.mseg.engine.GpuFallback.warnIfNoGpu();
         if (overwrite && resume != null) {
             throw new ConfigException("--overwrite and --resume " + resume + " contradict each other: --resume"
                     + " continues a run, --overwrite deletes it. Give one of them.");

@@ -127,6 +127,11 @@ final class StepGraph {
         return devices;
     }
 
+    /** The replicas' machinery; empty on one device. */
+    Optional<Towers> towers() {
+        return towers;
+    }
+
     GraphModel model() {
         return model;
     }

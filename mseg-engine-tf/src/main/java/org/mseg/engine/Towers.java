@@ -57,6 +57,7 @@ final class Towers {
     private final SegmentationLoss loss;
     private final Optional<SegmentationLoss> auxLoss;
     private int gradientCalls;
+    private Op allReduceProbe;
 
     /** A global value: the sum over towers of their contributions (each of the global shape). */
     private record Global(Operand<TFloat32> value, List<Operand<TFloat32>> contributions) {
@@ -278,15 +279,10 @@ final class Towers {
     private List<Operand<TFloat32>> allReduce(int call, List<List<Operand<TFloat32>>> perTower,
             List<Variable<TFloat32>> variables) {
         List<Operand<TFloat32>> out = new ArrayList<>();
-        int start = 0;
-        int bucket = 0;
-        while (start < variables.size()) {
-            long size = 0;
-            int end = start;
-            while (end < variables.size() && (end == start || size + variables.get(end).shape().size() <= BUCKET_FLOATS)) {
-                size += variables.get(end).shape().size();
-                end++;
-            }
+        List<int[]> buckets = buckets(variables);
+        for (int bucket = 0; bucket < buckets.size(); bucket++) {
+            int start = buckets.get(bucket)[0];
+            int end = buckets.get(bucket)[1];
             List<Operand<TFloat32>> contributions = new ArrayList<>();
             for (int r = 0; r < perTower.size(); r++) {
                 Ops tf = onDevice.get(r);
@@ -304,10 +300,55 @@ final class Towers {
                 out.add(head.reshape(part, head.constant(variables.get(i).shape().asArray())));
                 at += n;
             }
-            start = end;
-            bucket++;
         }
         return out;
+    }
+
+    /** The variables' all-reduce buckets: {@code [start, end)} index ranges of at most {@link #BUCKET_FLOATS}. */
+    private static List<int[]> buckets(List<Variable<TFloat32>> variables) {
+        List<int[]> out = new ArrayList<>();
+        int start = 0;
+        while (start < variables.size()) {
+            long size = 0;
+            int end = start;
+            while (end < variables.size()
+                    && (end == start || size + variables.get(end).shape().size() <= BUCKET_FLOATS)) {
+                size += variables.get(end).shape().size();
+                end++;
+            }
+            out.add(new int[] {start, end});
+            start = end;
+        }
+        return out;
+    }
+
+    /**
+     * Seconds one step's gradient all-reduce takes on its own: the same buckets, summed over the same devices, from
+     * buffers of zeros (built on the first call; they run outside the step, so nothing overlaps them).
+     */
+    double timeGradientAllReduce(org.tensorflow.Session session, List<Variable<TFloat32>> variables, int runs) {
+        if (allReduceProbe == null) {
+            List<int[]> buckets = buckets(variables);
+            List<Op> all = new ArrayList<>();
+            for (int b = 0; b < buckets.size(); b++) {
+                long size = 0;
+                for (int i = buckets.get(b)[0]; i < buckets.get(b)[1]; i++) {
+                    size += variables.get(i).shape().size();
+                }
+                for (int r = 0; r < plan.replicas(); r++) {
+                    Ops tf = onDevice.get(r);
+                    Operand<TFloat32> zeros = tf.fill(tf.constant(new long[] {size}), tf.constant(0f));
+                    all.add(tf.identity(collectives.unorderedSum(tf, zeros, "all-reduce probe bucket " + b)));
+                }
+            }
+            allReduceProbe = head.withControlDependencies(all).noOp();
+        }
+        session.run(allReduceProbe); // first run: executor set-up, collective group resolution
+        long start = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            session.run(allReduceProbe);
+        }
+        return (System.nanoTime() - start) / 1e9 / runs;
     }
 
     /**

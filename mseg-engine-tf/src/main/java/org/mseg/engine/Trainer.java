@@ -108,16 +108,8 @@ public final class Trainer implements AutoCloseable {
         ConfigProto.Builder c = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(b.intraOpThreads)
                 .setInterOpParallelismThreads(b.interOpThreads);
-        int cpus = 1;
-        boolean gpu = false;
-        for (String d : b.devices.devices()) {
-            String[] parts = d.split(":");
-            if (parts[0].equals("cpu")) {
-                cpus = Math.max(cpus, Integer.parseInt(parts[1]) + 1);
-            } else {
-                gpu = true;
-            }
-        }
+        int cpus = b.devices.cpuDeviceCount();
+        boolean gpu = b.devices.usesGpu();
         if (cpus > 1) {
             // virtual CPU devices sharing the process's thread pools: the CPU form of data parallelism (and its tests)
             c.putDeviceCount("CPU", cpus);
@@ -351,6 +343,18 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Seconds the all-reduce of one step's gradients takes on its own, averaged over {@code runs} (for
+     * {@code bench train}: the share of a step spent exchanging gradients, had nothing overlapped it); 0 on one device.
+     */
+    public double timeGradientAllReduce(int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs must be positive, was " + runs);
+        }
+        return stepGraph.towers().map(t -> t.timeGradientAllReduce(session, stepGraph.optimizer().variables(), runs))
+                .orElse(0.0);
     }
 
     /** The inference sizes declared, as {@code HxW}. */

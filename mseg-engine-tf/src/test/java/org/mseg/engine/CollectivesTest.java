@@ -15,6 +15,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
+/** The collective all-reduce over two virtual CPU devices of one session. */
 class CollectivesTest {
 
     private static Ops on(Graph g, int device) {
@@ -24,8 +25,8 @@ class CollectivesTest {
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void manyChained() {
-        for (int count : new int[] {100, 150}) {
+    void longChainsOfDependentSumsComplete() {
+        for (int count : new int[] {150}) {
             try (Graph g = new Graph()) {
                 Collectives c = Collectives.create(2, "ring");
                 Ops a = on(g, 0);
@@ -38,29 +39,9 @@ class CollectivesTest {
                 }
                 try (Session s = new Session(g, ConfigProto.newBuilder().putDeviceCount("CPU", 2).build());
                         Result r = s.runner().fetch(xa).fetch(xb).run()) {
-                    System.out.println("chain " + count + " ok " + ((TFloat32) r.get(1)).getFloat(1));
-                } catch (RuntimeException e) {
-                    System.out.println("chain " + count + " FAILED " + e.getMessage());
-                }
-            }
-        }
-    }
-
-    @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void sizes() {
-        for (int n : new int[] {8, 16, 64, 120, 121, 720, 1000}) {
-            try (Graph g = new Graph()) {
-                Collectives c = Collectives.create(2, "ring");
-                Ops a = on(g, 0);
-                Ops b = on(g, 1);
-                Operand<TFloat32> sa = c.sum(a, a.fill(a.constant(new int[] {n}), a.constant(1f)), "v");
-                Operand<TFloat32> sb = c.sum(b, b.fill(b.constant(new int[] {n}), b.constant(2f)), "v");
-                try (Session s = new Session(g, ConfigProto.newBuilder().putDeviceCount("CPU", 2).build());
-                        Result r = s.runner().fetch(sa).fetch(sb).run()) {
-                    System.out.println("size " + n + " ok " + ((TFloat32) r.get(1)).getFloat(n - 1));
-                } catch (RuntimeException e) {
-                    System.out.println("size " + n + " FAILED " + e.getMessage());
+                    // each link halves the sum of two equal vectors: the values come back unchanged
+                    assertEquals(2f, ((TFloat32) r.get(0)).getFloat(1));
+                    assertEquals(2f, ((TFloat32) r.get(1)).getFloat(1));
                 }
             }
         }
