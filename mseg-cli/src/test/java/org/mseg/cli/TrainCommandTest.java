@@ -69,11 +69,19 @@ class TrainCommandTest {
             assertEquals(0, one.code(), one.err() + one.out());
             assertTrue(Files.readString(run.resolve("config.yaml")).contains("devices: cpu:1"),
                     Files.readString(run.resolve("config.yaml")));
-            // two replicas get past the CLI and the configuration into the engine: they train, or the engine says
-            // why it cannot build them
-            CliTest.Run two = CliTest.run("train", "--devices", "cpu:2", "--max-iters", "1", "--no-validate",
-                    "--quiet", "--out", tmp.resolve("run2").toString());
-            assertTrue(two.code() == 0 || two.err().contains("device plan cpu:0,cpu:1"), two.err() + two.out());
+            // two virtual CPU devices train; their checkpoint resumes on one device (and back on two)
+            Path run2 = tmp.resolve("run2");
+            CliTest.Run two = CliTest.run("train", "--devices", "cpu:2", "--max-iters", "2", "--no-validate",
+                    "--quiet", "--out", run2.toString());
+            assertEquals(0, two.code(), two.err() + two.out());
+            CliTest.Run onOne = CliTest.run("train", "--devices", "cpu:1", "--max-iters", "3", "--no-validate",
+                    "--quiet", "--resume", run2.toString());
+            assertEquals(0, onOne.code(), onOne.err() + onOne.out());
+            assertTrue(Files.isDirectory(run2.resolve("checkpoints/iter_3")), "resumed on one device");
+            CliTest.Run backOnTwo = CliTest.run("train", "--devices", "cpu:2", "--max-iters", "4", "--no-validate",
+                    "--quiet", "--resume", run2.toString());
+            assertEquals(0, backOnTwo.code(), backOnTwo.err() + backOnTwo.out());
+            assertTrue(Files.isDirectory(run2.resolve("checkpoints/iter_4")), "resumed on two devices");
         });
     }
 

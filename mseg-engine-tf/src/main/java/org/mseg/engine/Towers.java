@@ -1,9 +1,14 @@
 package org.mseg.engine;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.mseg.api.ConfigException;
 import org.mseg.api.config.Precision;
 import org.mseg.datasets.loader.DatasetSlice;
@@ -12,8 +17,10 @@ import org.mseg.engine.model.GraphModel;
 import org.mseg.engine.model.ModelOutputs;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
@@ -209,7 +216,7 @@ final class Towers {
     @SuppressWarnings("unchecked")
     List<Operand<TFloat32>> gradients(Operand<TFloat32> objective, List<Variable<TFloat32>> variables) {
         int call = gradientCalls++;
-        List<Global> known = reachable(objective);
+        List<Global> known = reachable(objective, variables);
         Output<?>[] values = known.stream().map(g -> g.value().asOutput()).toArray(Output<?>[]::new);
         int headMark = Placement.mark(graph);
         Output<?>[] headGradients = graph.addGradients("head_gradients_" + call, new Output<?>[] {objective.asOutput()},
@@ -248,19 +255,22 @@ final class Towers {
 
     /**
      * The global values {@code objective} is computed from (TensorFlow differentiates only w.r.t. tensors the output
-     * depends on). The search stops at global values, so it stays within the strategy's head.
+     * depends on). The search stops at global values, so it stays within the strategy's head; reaching a trained
+     * variable on another path is refused.
      */
-    private List<Global> reachable(Operand<TFloat32> objective) {
-        java.util.Map<String, Global> byOp = new java.util.HashMap<>();
+    private List<Global> reachable(Operand<TFloat32> objective, List<Variable<TFloat32>> variables) {
+        Set<String> trained = new HashSet<>();
+        variables.forEach(v -> trained.add(v.op().name()));
+        Map<String, Global> byOp = new HashMap<>();
         for (Global g : globals) {
             byOp.put(g.value().op().name(), g);
         }
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        java.util.Set<String> found = new java.util.HashSet<>();
-        java.util.ArrayDeque<org.tensorflow.GraphOperation> queue = new java.util.ArrayDeque<>();
-        queue.add((org.tensorflow.GraphOperation) objective.op());
+        Set<String> seen = new HashSet<>();
+        Set<String> found = new HashSet<>();
+        ArrayDeque<GraphOperation> queue = new ArrayDeque<>();
+        queue.add((GraphOperation) objective.op());
         while (!queue.isEmpty()) {
-            org.tensorflow.GraphOperation op = queue.poll();
+            GraphOperation op = queue.poll();
             if (!seen.add(op.name())) {
                 continue;
             }
@@ -268,8 +278,16 @@ final class Towers {
                 found.add(op.name());
                 continue;
             }
+            if (trained.contains(op.name())) {
+                // a path around the towers: its gradient would be lost, so say so instead
+                throw new ConfigException("TRAIN.devices: the strategy's objective " + objective.op().name()
+                        + " reads the variable " + op.name() + " other than through the step's losses and outputs"
+                        + " (StrategyContext.loss(), forward(), datasetObjectives()); on " + plan.replicas()
+                        + " devices only those are differentiated through the towers. Train it on one device"
+                        + " (devices: cpu)");
+            }
             for (int i = 0; i < op.numInputs(); i++) {
-                queue.add((org.tensorflow.GraphOperation) op.input(i).op());
+                queue.add((GraphOperation) op.input(i).op());
             }
         }
         return globals.stream().filter(g -> found.contains(g.value().op().name())).toList();
@@ -326,7 +344,7 @@ final class Towers {
      * Seconds one step's gradient all-reduce takes on its own: the same buckets, summed over the same devices, from
      * buffers of zeros (built on the first call; they run outside the step, so nothing overlaps them).
      */
-    double timeGradientAllReduce(org.tensorflow.Session session, List<Variable<TFloat32>> variables, int runs) {
+    double timeGradientAllReduce(Session session, List<Variable<TFloat32>> variables, int runs) {
         if (allReduceProbe == null) {
             List<int[]> buckets = buckets(variables);
             List<Op> all = new ArrayList<>();

@@ -143,6 +143,40 @@ class DevicePlanTrainerTest {
         };
     }
 
+    /**
+     * float16 with dynamic loss scaling: the towers' gradients are summed, then unscaled and checked for overflow once,
+     * so two devices skip the same steps and end with the same scale as one.
+     */
+    @Test
+    void float16LossScalingSkipsTheSameStepsOnTwoDevices() {
+        List<Batch> batches = batches(2);
+        java.util.function.Function<DevicePlan, Trainer> trainer = p -> Toy.trainer(SIZE, SLICES, 1e-12, STEPS, 11)
+                .devices(p).precision(Precision.FP16).lossScaling(65536f, 1).build();
+        List<String> states = new ArrayList<>();
+        for (DevicePlan plan : List.of(ONE, TWO)) {
+            try (Trainer t = trainer.apply(plan)) {
+                for (Batch b : batches) {
+                    t.step(b);
+                }
+                states.add(t.lossScaleState().orElseThrow().toString());
+            }
+        }
+        assertEquals(states.get(0), states.get(1));
+    }
+
+    @Test
+    void anObjectiveReadingTheWeightsAroundTheTowersIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class, () -> Toy.trainer(SIZE, SLICES, 0.05, 3, 11)
+                .devices(TWO).strategy(c -> {
+                    var tf = c.tf();
+                    var penalty = tf.sum(tf.math.square(tf.reshape(c.variables().get(0), tf.constant(new int[] {-1}))),
+                            tf.constant(0));
+                    c.minimize(c.gradients(tf.math.add(c.loss().mean(), penalty)));
+                    return step -> null;
+                }, Map.of()).build());
+        assertTrue(e.getMessage().contains("other than through the step's losses"), e.getMessage());
+    }
+
     @Test
     void moreDevicesThanCropsAreRefused() {
         ConfigException e = assertThrows(ConfigException.class, () -> Toy.trainer(SIZE, SLICES, 0.05, 3, 11)
