@@ -12,8 +12,9 @@ import org.mseg.api.ConfigException;
 import org.mseg.api.config.ConfigSchema;
 
 /**
- * The devices one training step runs on, as the {@link Trainer}'s graph builder receives them: each device holds a
- * replica of the model and computes its share of the batch. {@link #single()} is one replica on TensorFlow's default
+ * The devices one training step runs on, as the {@link Trainer}'s graph builder receives them: each device runs a tower
+ * of the model over its share of the batch (see {@code Towers}: one shared copy of the variables, synchronized BN,
+ * all-reduced gradients). {@link #single()} is one replica on TensorFlow's default
  * placement; {@link #parse} reads the user-facing syntax of {@code TRAIN.devices} and {@code --devices}.
  *
  * @param devices TensorFlow device names ({@code cpu:0}, {@code gpu:1}, ...), one per replica; empty for one replica

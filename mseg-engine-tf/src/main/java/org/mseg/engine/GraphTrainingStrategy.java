@@ -11,6 +11,11 @@ package org.mseg.engine;
  * that the engine runs once per step. After {@code build} returns the engine creates the session; variables created
  * later would not be checkpointed, so a strategy creates all of its variables inside {@code build}.
  *
+ * <p>Several devices ({@link StrategyContext#replicas()} &gt; 1). The engine splits the batch into towers and gives the
+ * strategy the whole batch's values; an objective must be built from them (and the strategy's own inputs) and
+ * differentiated with {@link StrategyContext#gradients}, never with {@code tf.gradients} of its own, and must not read
+ * the trained variables on another path (refused with a {@link org.mseg.api.ConfigException}).
+ *
  * <p>Examples. {@code standard}: {@code minimize(gradients(loss().mean()))}. MGDA: per-dataset gradients with
  * {@link StrategyContext#gradients} of each {@code loss().perDataset().get(d)}, a Gram matrix from per-variable
  * partial dot products built in the graph, α solved in Java between two {@code session} runs, then

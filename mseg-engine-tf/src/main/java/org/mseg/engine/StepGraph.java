@@ -32,9 +32,10 @@ import org.tensorflow.types.family.TIntegral;
  * its buffers, the loss scaler, the strategy's ops and program, and the inference passes. It is built once, before any
  * session exists, in this order (the strategy contract, {@link GraphTrainingStrategy}, relies on it).
  *
- * <p>The plan fixes where the step's ops go. Today it has one replica (TensorFlow's default placement, or the one
- * device it names); this class is where replicas over several devices, with their share of the batch and the
- * reduction of their gradients, are built.
+ * <p>The plan fixes where the step's ops go. With one device the model's variables and the whole step go there (or to
+ * TensorFlow's default placement). With several, the variables and the strategy's ops stay on the first device and
+ * {@link Towers} builds one tower per device over its share of the batch; the strategy then sees the whole batch's
+ * losses and outputs, and {@link StrategyContext#gradients} differentiates through every tower and sums.
  */
 final class StepGraph {
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mseg.engine.model.CrossReplica;
+import org.mseg.engine.model.SynchronizedBatchNorm;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
@@ -54,8 +55,8 @@ final class GraphCompute<T extends TFloating> implements NetworkWalker.Compute<O
     private final Class<T> type;
     /** The replicas whose crops make up the batch statistics in training (synchronized BN when more than one). */
     private final CrossReplica replicas;
-    /** Pixels per channel over all replicas' crops, by the local count (one all-reduce per distinct size). */
-    private final Map<Long, Operand<TFloat32>> globalCounts = new LinkedHashMap<>();
+    /** The training BN of several replicas (created at its first use). */
+    private SynchronizedBatchNorm syncBatchNorm;
     private final boolean lowPrecision;
     /**
      * The float32 values behind the casts to {@code T} (the input, resize outputs), so that {@link #toFloat32} returns
@@ -162,33 +163,18 @@ final class GraphCompute<T extends TFloating> implements NetworkWalker.Compute<O
     }
 
     /**
-     * Training BN with batch statistics over every replica's crops: mean from the all-reduced sums, biased variance
-     * from the all-reduced sums of squared deviations (two passes, as exact as the fused kernel's), both in float32;
-     * the running statistics get the same exponential update as {@code FusedBatchNormV3} (unbiased variance). Every
-     * replica computes identical statistics, so its running-statistics update is the same.
+     * Training BN with batch statistics over every replica's crops ({@link SynchronizedBatchNorm}, in float32 for
+     * every compute type).
      */
     private Operand<T> synchronizedBatchNorm(Operand<T> x, Modules.BatchNorm bn) {
+        if (syncBatchNorm == null) {
+            syncBatchNorm = new SynchronizedBatchNorm(tf, replicas, BN_EPSILON, BN_MOMENTUM);
+        }
         Operand<TFloat32> xf = lowPrecision ? tf.dtypes.cast(x, TFloat32.class) : toFloat32(x);
-        Operand<TInt32> axes = tf.constant(new int[] {0, 1, 2});
-        Shape shape = x.shape();
-        long local = shape.get(0) * shape.get(1) * shape.get(2);
-        Operand<TFloat32> count = globalCounts.computeIfAbsent(local,
-                n -> replicas.sum(tf.constant((float) (long) n)));
-        Operand<TFloat32> mean = tf.math.div(replicas.sum(tf.sum(xf, axes)), count);
-        Operand<TFloat32> centered = tf.math.sub(xf, mean);
-        Operand<TFloat32> variance = tf.math.div(replicas.sum(tf.sum(tf.math.square(centered), axes)), count);
-        Operand<TFloat32> scale = tf.math.mul(bn.gamma(), tf.math.rsqrt(tf.math.add(variance,
-                tf.constant(BN_EPSILON))));
-        Operand<TFloat32> y = tf.math.add(tf.math.mul(centered, scale), bn.beta());
-        Operand<TFloat32> keep = tf.constant(1f - BN_MOMENTUM);
-        Operand<TFloat32> rate = tf.constant(BN_MOMENTUM);
-        Operand<TFloat32> unbiased = tf.math.mul(variance, tf.math.div(count, tf.math.maximum(
-                tf.math.sub(count, tf.constant(1f)), tf.constant(1f))));
-        runningStatUpdates.add(tf.assign(bn.runningMean(), tf.math.add(tf.math.mul(bn.runningMean(), keep),
-                tf.math.mul(mean, rate))));
-        runningStatUpdates.add(tf.assign(bn.runningVar(), tf.math.add(tf.math.mul(bn.runningVar(), keep),
-                tf.math.mul(unbiased, rate))));
-        return lowPrecision ? tf.dtypes.cast(y, type) : fromFloat32(y);
+        SynchronizedBatchNorm.Result r = syncBatchNorm.apply(xf, bn.gamma(), bn.beta(), bn.runningMean(),
+                bn.runningVar());
+        runningStatUpdates.addAll(r.updates());
+        return lowPrecision ? tf.dtypes.cast(r.y(), type) : fromFloat32(r.y());
     }
 
     @Override

@@ -3,9 +3,12 @@ package org.mseg.examples.fcn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.mseg.api.config.Precision;
+import org.mseg.engine.model.CrossReplica;
 import org.mseg.engine.model.GraphModel;
 import org.mseg.engine.model.ModelOutputs;
 import org.mseg.engine.model.ParameterGroup;
+import org.mseg.engine.model.SynchronizedBatchNorm;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -119,18 +122,34 @@ final class FcnGraphModel implements GraphModel {
 
     @Override
     public ModelOutputs forward(String name, Operand<TFloat32> input, boolean training) {
+        return forward(name, input, training, Precision.FP32, CrossReplica.NONE);
+    }
+
+    /** Trains on several devices too: BN statistics over every device's crops ({@link SynchronizedBatchNorm}). */
+    @Override
+    public ModelOutputs forward(String name, Operand<TFloat32> input, boolean training, Precision precision,
+            CrossReplica replicas) {
+        if (precision != Precision.FP32) {
+            return GraphModel.super.forward(name, input, training, precision);
+        }
         Shape shape = input.shape();
         if (shape.numDimensions() != 4 || shape.get(1) < MIN_SIZE || shape.get(2) < MIN_SIZE || shape.get(3) != 3) {
             throw new IllegalArgumentException(FcnModelProvider.NAME + " reads float32 NHWC images with a static"
                     + " height and width of at least " + MIN_SIZE + " and 3 channels, got " + shape);
         }
         Ops f = tf.withSubScope(name);
+        SynchronizedBatchNorm sync = replicas.replicas() > 1
+                ? new SynchronizedBatchNorm(f, replicas, BN_EPSILON, BN_MOMENTUM) : null;
         List<Op> updates = new ArrayList<>();
         Operand<TFloat32> x = input;
         for (ConvBn l : layers) {
             long s = l.layer().stride();
             x = f.nn.conv2d(x, l.weight(), List.of(1L, s, s, 1L), "SAME", Conv2d.dataFormat("NHWC"));
-            if (training) {
+            if (training && sync != null) {
+                SynchronizedBatchNorm.Result bn = sync.apply(x, l.gamma(), l.beta(), l.runningMean(), l.runningVar());
+                updates.addAll(bn.updates());
+                x = bn.y();
+            } else if (training) {
                 FusedBatchNorm<TFloat32, TFloat32> bn = f.nn.fusedBatchNorm(x, l.gamma(), l.beta(), l.runningMean(),
                         l.runningVar(), FusedBatchNorm.isTraining(true), FusedBatchNorm.epsilon(BN_EPSILON),
                         FusedBatchNorm.exponentialAvgFactor(BN_MOMENTUM), FusedBatchNorm.dataFormat("NHWC"));

@@ -37,7 +37,7 @@ class CommandLineTest {
                 .filter(CommandLineTest::runtime).collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH",
-                "-Dmseg.home=" + home));
+                "--add-opens", "tensorflow/org.tensorflow=org.mseg.engine", "-Dmseg.home=" + home));
         String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
         if (cache != null) {
             command.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
@@ -80,8 +80,9 @@ class CommandLineTest {
         assertEquals(0, train.code(), train.output());
         assertTrue(train.output().contains("trained 30/30 steps"), train.output());
 
+        // resumed on two virtual CPU devices: the plugin's model synchronizes its BN statistics over both
         Run resume = cli(home, "train", "--plugin-dir", dir, "--set", "arch=example-fcn", "--set", "variant=small",
-                "--max-iters", "40", "--resume", run.toString(), "--no-validate");
+                "--max-iters", "40", "--resume", run.toString(), "--no-validate", "--devices", "cpu:2");
         assertEquals(0, resume.code(), resume.output());
         assertTrue(resume.output().contains("steps 30..40") && resume.output().contains("trained 40/40 steps"),
                 resume.output());

@@ -42,7 +42,8 @@ class PluginFolderTest {
         String modulePath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(PluginFolderTest::engineRuntime).collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH",
+                .toString(), "--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH", "--add-opens",
+                "tensorflow/org.tensorflow=org.mseg.engine",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
         if (cache != null) {
