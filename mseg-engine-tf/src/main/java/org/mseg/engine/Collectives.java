@@ -60,18 +60,9 @@ final class Collectives {
     private record Tag(Collectives collectives, String name, RuntimeException[] failure) {
     }
 
-    int groupSize() {
-        return groupSize;
-    }
-
     /** The instance key of a logical collective (the same for every replica's member). */
     synchronized int key(String logicalName) {
         return keys.computeIfAbsent(logicalName, k -> keys.size() + 1);
-    }
-
-    /** How many collectives were declared. */
-    synchronized int count() {
-        return keys.size();
     }
 
     /**

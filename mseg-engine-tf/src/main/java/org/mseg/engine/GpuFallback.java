@@ -1,21 +1,14 @@
 package org.mseg.engine;
 
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteBuffer;
-import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteDeviceList;
-import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListCount;
-import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListType;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_GetRegisteredKernelsForOp;
-import static org.tensorflow.internal.c_api.global.tensorflow.TF_SessionListDevices;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tensorflow.Graph;
-import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.internal.c_api.TF_Buffer;
-import org.tensorflow.internal.c_api.TF_DeviceList;
 import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.proto.KernelDef;
 import org.tensorflow.proto.KernelList;
@@ -71,26 +64,7 @@ public final class GpuFallback {
      * @throws org.mseg.api.ConfigException if the JVM does not open TF Java's handles ({@link NativeHandles#ADD_OPENS})
      */
     public static int visibleGpus() {
-        try (Graph graph = new Graph(); Session session = new Session(graph); TF_Status status = TF_Status.newStatus()) {
-            TF_DeviceList devices = TF_SessionListDevices(NativeHandles.session(session, "Counting visible GPUs"),
-                    status);
-            try {
-                status.throwExceptionIfNotOK();
-                int gpus = 0;
-                for (int i = 0; i < TF_DeviceListCount(devices); i++) {
-                    String type = TF_DeviceListType(devices, i, status).getString();
-                    status.throwExceptionIfNotOK();
-                    if (type.equals("GPU")) {
-                        gpus++;
-                    }
-                }
-                return gpus;
-            } finally {
-                if (devices != null) {
-                    TF_DeleteDeviceList(devices);
-                }
-            }
-        }
+        return DeviceInventory.list(1).gpuCount();
     }
 
     /** {@link #WARNING} if the GPU build is loaded and sees no GPU; empty for the CPU build or a visible GPU. */

@@ -109,6 +109,14 @@ final class Placement {
         return false;
     }
 
+    /** Ops that place what they build on a plan device ({@code cpu:1}, {@code gpu:0}). */
+    static Ops on(Ops tf, String planDevice) {
+        String[] parts = planDevice.split(":");
+        return tf.withDevice(org.tensorflow.DeviceSpec.newBuilder()
+                .deviceType(org.tensorflow.DeviceSpec.DeviceType.valueOf(parts[0].toUpperCase(java.util.Locale.ROOT)))
+                .deviceIndex(Integer.parseInt(parts[1])).build());
+    }
+
     /** TensorFlow's name of a plan device ({@code cpu:1} → {@code /device:CPU:1}). */
     static String deviceName(String planDevice) {
         int colon = planDevice.indexOf(':');

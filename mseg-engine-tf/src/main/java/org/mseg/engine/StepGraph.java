@@ -113,15 +113,9 @@ final class StepGraph {
         return new StepGraph(g, b);
     }
 
-    /** The ops of the plan's single replica: placed on its device when the plan names one. */
+    /** The ops of the step's own parts (variables, optimizer, strategy): on the plan's first device, if it names one. */
     private static Ops placed(Ops tf, DevicePlan plan) {
-        if (plan.devices().isEmpty()) {
-            return tf;
-        }
-        String[] d = plan.devices().get(0).split(":");
-        return tf.withDevice(org.tensorflow.DeviceSpec.newBuilder()
-                .deviceType(org.tensorflow.DeviceSpec.DeviceType.valueOf(d[0].toUpperCase(java.util.Locale.ROOT)))
-                .deviceIndex(Integer.parseInt(d[1])).build());
+        return plan.devices().isEmpty() ? tf : Placement.on(tf, plan.devices().get(0));
     }
 
     DevicePlan devices() {

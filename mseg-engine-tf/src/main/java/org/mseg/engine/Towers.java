@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,7 +14,6 @@ import org.mseg.datasets.loader.DatasetSlice;
 import org.mseg.engine.model.CrossReplica;
 import org.mseg.engine.model.GraphModel;
 import org.mseg.engine.model.ModelOutputs;
-import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -83,10 +81,7 @@ final class Towers {
         boolean gpu = plan.devices().get(0).startsWith("gpu");
         this.collectives = Collectives.create(n, gpu ? "nccl" : "ring");
         for (String d : plan.devices()) {
-            String[] parts = d.split(":");
-            onDevice.add(Ops.create(graph).withDevice(DeviceSpec.newBuilder()
-                    .deviceType(DeviceSpec.DeviceType.valueOf(parts[0].toUpperCase(Locale.ROOT)))
-                    .deviceIndex(Integer.parseInt(parts[1])).build()));
+            onDevice.add(Placement.on(Ops.create(graph), d));
         }
         long height = images.shape().get(1);
         long width = images.shape().get(2);
