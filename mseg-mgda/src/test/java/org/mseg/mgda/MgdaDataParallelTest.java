@@ -46,7 +46,8 @@ class MgdaDataParallelTest {
                 new DevicePlan(List.of("cpu:0", "cpu:1")), batches);
         DataParallelCheck.Difference d = DataParallelCheck.compare(one, two);
         System.out.printf("MGDA frozen weights, cpu:1 vs cpu:2 after %d steps: %s%n", STEPS, d);
-        assertTrue(d.max() <= 2e-5, d.toString());
+        // a few hundred float32 roundings of sums of ten steps' gradients (7e-6 measured on an AMD EPYC)
+        assertTrue(d.max() <= 5e-5, d.toString());
     }
 
     @Test
