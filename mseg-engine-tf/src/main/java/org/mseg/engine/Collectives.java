@@ -30,6 +30,8 @@ final class Collectives {
     static final String OP = "CollectiveReduceV2";
     /** The collectives and gradient tag of the {@code addGradients} call running on this thread. */
     private static final ThreadLocal<Tag> GRADIENT_TAG = new ThreadLocal<>();
+    /** The lane of the forward pass's collectives (BN statistics, loss counts and sums). */
+    static final String FORWARD = "forward";
     private static boolean registered;
 
     private final int groupSize;
@@ -38,8 +40,11 @@ final class Collectives {
     private final Map<String, Integer> keys = new HashMap<>();
     /** Instance key of every member built here, by op name (the gradient reads it). */
     private final Map<String, Integer> memberKeys = new HashMap<>();
-    /** The last member built on each device: the next one runs after it (one launch order on every device). */
-    private final Map<String, GraphOperation> lastOnDevice = new HashMap<>();
+    /**
+     * The last member built on each device in each lane (the forward pass, one gradient computation): the next one
+     * of the lane runs after it, so every device launches a lane's collectives in the same order.
+     */
+    private final Map<String, GraphOperation> lastInLane = new HashMap<>();
 
     private Collectives(int groupSize, int groupKey, String hint) {
         this.groupSize = groupSize;
@@ -66,12 +71,22 @@ final class Collectives {
     }
 
     /**
-     * One replica's member of the all-reduce (sum) keyed {@code logicalName}, built with {@code tf} (its device). It
-     * runs after the member built before it on the same device, so every device launches its collectives in the same
-     * order (NCCL needs that; it also keeps CPU runs reproducible).
+     * One replica's member of the all-reduce (sum) keyed {@code logicalName}, built with {@code tf} (its device), in
+     * the forward lane: see {@link #sum(Ops, Operand, String, String)}.
      */
     <T extends TNumber> Operand<T> sum(Ops tf, Operand<T> input, String logicalName) {
-        return member(tf, input, key(logicalName), true);
+        return sum(tf, input, logicalName, FORWARD);
+    }
+
+    /**
+     * One replica's member of the all-reduce (sum) keyed {@code logicalName}, built with {@code tf} (its device). It
+     * runs after the member built before it on the same device in the same {@code lane}, so every device launches a
+     * lane's collectives in the same order (NCCL needs that). Lanes are kept apart so that a session run needing one
+     * gradient computation does not also run another's (MGDA's update run would otherwise recompute every dataset's
+     * gradients).
+     */
+    <T extends TNumber> Operand<T> sum(Ops tf, Operand<T> input, String logicalName, String lane) {
+        return member(tf, input, key(logicalName), lane);
     }
 
     /**
@@ -79,15 +94,16 @@ final class Collectives {
      * a strategy that never reads them), which an ordered member would force to run every step.
      */
     <T extends TNumber> Operand<T> unorderedSum(Ops tf, Operand<T> input, String logicalName) {
-        return member(tf, input, key(logicalName), false);
+        return member(tf, input, key(logicalName), null);
     }
 
     @SuppressWarnings("unchecked")
-    private <T extends TNumber> Operand<T> member(Ops tf, Operand<T> input, int instanceKey, boolean ordered) {
-        String device = ordered ? deviceOf(tf) : null;
+    private <T extends TNumber> Operand<T> member(Ops tf, Operand<T> input, int instanceKey, String lane) {
+        String device = lane == null ? null : deviceOf(tf);
+        String chain = device == null ? null : device + " " + lane;
         GraphOperation previous;
         synchronized (this) {
-            previous = device == null ? null : lastOnDevice.get(device);
+            previous = chain == null ? null : lastInLane.get(chain);
         }
         org.tensorflow.OperationBuilder builder = tf.scope().opBuilder(OP, "CollectiveReduceV2")
                 .addInput(input.asOutput());
@@ -105,8 +121,8 @@ final class Collectives {
                 .setAttr("timeout_seconds", 0f)
                 .build();
         synchronized (this) {
-            if (device != null) {
-                lastOnDevice.put(device, op);
+            if (chain != null) {
+                lastInLane.put(chain, op);
             }
             memberKeys.put(op.name(), instanceKey);
         }
@@ -171,7 +187,7 @@ final class Collectives {
             @SuppressWarnings("unchecked")
             Operand<TNumber> upstream = (Operand<TNumber>) (Operand<?>) gradients.get(0);
             Collectives c = tag.collectives();
-            Operand<?> reduced = c.member(tf, upstream, c.key("gradient " + tag.name() + " of " + forward), true);
+            Operand<?> reduced = c.member(tf, upstream, c.key("gradient " + tag.name() + " of " + forward), tag.name());
             return List.of(reduced, tf.zerosLike(op.input(1)), tf.zerosLike(op.input(2)),
                     tf.zerosLike(op.input(3)));
         });

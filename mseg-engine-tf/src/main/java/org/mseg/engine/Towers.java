@@ -177,7 +177,7 @@ final class Towers {
             pixelLoss.add(p.pixelLoss());
             pixelWeight.add(p.pixelWeight());
         }
-        Operand<TFloat32> datasetLosses = global(name + " dataset losses", shares, true);
+        Operand<TFloat32> datasetLosses = global(name + " dataset losses", shares, Collectives.FORWARD);
         return SegmentationLoss.fromDatasetLosses(head, datasetLosses, datasets, concat(name + " pixel loss",
                 pixelLoss), concat(name + " pixel weight", pixelWeight));
     }
@@ -194,12 +194,12 @@ final class Towers {
             Ops tf = onDevice.get(r);
             padded.add(tf.pad(x, tf.constant(pad), tf.constant(0f)));
         }
-        return global(name, padded, false);
+        return global(name, padded, null);
     }
 
     /** A differentiable global value: {@link #reduce}, remembered with its contributions for {@link #gradients}. */
-    private Operand<TFloat32> global(String name, List<Operand<TFloat32>> contributions, boolean ordered) {
-        Operand<TFloat32> value = reduce(name, contributions, ordered);
+    private Operand<TFloat32> global(String name, List<Operand<TFloat32>> contributions, String lane) {
+        Operand<TFloat32> value = reduce(name, contributions, lane);
         globals.add(new Global(value, List.copyOf(contributions)));
         return value;
     }
@@ -305,7 +305,7 @@ final class Towers {
                 }
                 contributions.add(flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0)));
             }
-            Operand<TFloat32> sum = reduce("gradients " + call + " bucket " + bucket, contributions, true);
+            Operand<TFloat32> sum = reduce("gradients " + call + " bucket " + bucket, contributions, "call " + call);
             long at = 0;
             for (int i = start; i < end; i++) {
                 long n = variables.get(i).shape().size();
@@ -368,11 +368,11 @@ final class Towers {
      * The all-reduce (sum) of one contribution per tower, as read on the first device; reading it runs every tower's
      * member (control dependencies), so no member waits for a partner that is never run.
      */
-    private Operand<TFloat32> reduce(String name, List<Operand<TFloat32>> contributions, boolean ordered) {
+    private Operand<TFloat32> reduce(String name, List<Operand<TFloat32>> contributions, String lane) {
         List<Op> others = new ArrayList<>();
         Operand<TFloat32> first = null;
         for (int r = 0; r < contributions.size(); r++) {
-            Operand<TFloat32> member = ordered ? collectives.sum(onDevice.get(r), contributions.get(r), name)
+            Operand<TFloat32> member = lane != null ? collectives.sum(onDevice.get(r), contributions.get(r), name, lane)
                     : collectives.unorderedSum(onDevice.get(r), contributions.get(r), name);
             if (r == 0) {
                 first = member;
