@@ -47,7 +47,7 @@ final class Placement {
      * another virtual CPU device left the step waiting forever (TF 2.18, measured).
      *
      * @param onDevice ops on {@code device}, to build the identities with
-     * @return how many ops were placed
+     * @return the number of ops in the graph now (a {@link #mark} for the next block, without walking the graph again)
      */
     static int place(Graph graph, int mark, String device, Ops onDevice) {
         TF_Graph handle = NativeHandles.graph(graph, "placing a replica's ops on its device");
@@ -75,7 +75,7 @@ final class Placement {
                 redirect(handle, local.asOutput(), op, i);
             }
         }
-        return created.size();
+        return index + localReads.size(); // each identity is one op
     }
 
     private static void redirect(TF_Graph graph, Output<?> source, GraphOperation consumer, int input) {

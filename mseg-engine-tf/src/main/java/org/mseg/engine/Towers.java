@@ -78,8 +78,7 @@ final class Towers {
         this.offsets = new int[n];
         this.counts = new int[n];
         rowsOf(rows, n, offsets, counts);
-        boolean gpu = plan.devices().get(0).startsWith("gpu");
-        this.collectives = Collectives.create(n, gpu ? "nccl" : "ring");
+        this.collectives = Collectives.create(n, plan.usesGpu() ? "nccl" : "ring");
         for (String d : plan.devices()) {
             onDevice.add(Placement.on(Ops.create(graph), d));
         }
@@ -88,9 +87,9 @@ final class Towers {
         List<ModelOutputs> outputs = new ArrayList<>();
         List<SegmentationLoss.Partial> partials = new ArrayList<>();
         List<Optional<SegmentationLoss.Partial>> auxPartials = new ArrayList<>();
+        int mark = Placement.mark(graph);
         for (int r = 0; r < n; r++) {
             Ops tf = onDevice.get(r);
-            int mark = Placement.mark(graph);
             Operand<TFloat32> in = tf.slice(images, tf.constant(new int[] {offsets[r], 0, 0, 0}),
                     tf.constant(new int[] {counts[r], (int) height, (int) width, 3}));
             Operand<? extends TIntegral> lab = sliceRows(tf, labels, r);
@@ -102,7 +101,7 @@ final class Towers {
             auxPartials.add(out.auxLogits().map(a -> SegmentationLoss.partial(tf, a, lab, slices, offsets[tower],
                     counts[tower], ignoreLabel)));
             // the model builds with its own (first-device) ops: move the tower's forward pass to its device
-            Placement.place(graph, mark, Placement.deviceName(plan.devices().get(r)), onDevice.get(r));
+            mark = placeOn(r, mark);
         }
         this.loss = globalLoss("loss", partials, slices.size());
         this.auxLoss = auxPartials.get(0).isPresent()
@@ -213,10 +212,10 @@ final class Towers {
         int call = gradientCalls++;
         List<Global> known = reachable(objective, variables);
         Output<?>[] values = known.stream().map(g -> g.value().asOutput()).toArray(Output<?>[]::new);
-        int headMark = Placement.mark(graph);
+        int mark = Placement.mark(graph);
         Output<?>[] headGradients = graph.addGradients("head_gradients_" + call, new Output<?>[] {objective.asOutput()},
                 values, null);
-        Placement.place(graph, headMark, Placement.deviceName(plan.devices().get(0)), head);
+        mark = placeOn(0, mark);
         Output<?>[] x = variables.stream().map(v -> v.asOutput()).toArray(Output<?>[]::new);
         List<List<Operand<TFloat32>>> perTower = new ArrayList<>();
         for (int r = 0; r < plan.replicas(); r++) {
@@ -232,7 +231,6 @@ final class Towers {
                 throw new IllegalStateException("the objective " + objective.op().name() + " depends on none of the"
                         + " step's losses or outputs");
             }
-            int mark = Placement.mark(graph);
             int tower = r;
             Output<?>[] grads = collectives.withGradientTag("call " + call, () -> graph.addGradients(
                     "tower" + tower + "_gradients_" + call, y.toArray(Output<?>[]::new), x, dy.toArray(Output<?>[]::new)));
@@ -242,10 +240,15 @@ final class Towers {
                 g.add(grads[i] == null || grads[i].isClosed() ? tf.zerosLike(variables.get(i))
                         : (Operand<TFloat32>) (Operand<?>) grads[i]);
             }
-            Placement.place(graph, mark, Placement.deviceName(plan.devices().get(r)), onDevice.get(r));
+            mark = placeOn(r, mark);
             perTower.add(g);
         }
         return allReduce(call, perTower, variables);
+    }
+
+    /** {@link Placement#place}s the ops built since {@code mark} on tower {@code r}'s device; the next mark. */
+    private int placeOn(int r, int mark) {
+        return Placement.place(graph, mark, Placement.deviceName(plan.devices().get(r)), onDevice.get(r));
     }
 
     /**
