@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -23,6 +24,7 @@ import org.mseg.datasets.DataRoot;
 import org.mseg.datasets.synth.SyntheticMseg;
 import org.mseg.engine.checkpoint.Checkpoints;
 import org.mseg.engine.StepLines;
+import org.mseg.engine.ClusterSpec;
 import org.mseg.engine.DevicePlan;
 import org.mseg.engine.TrainingRun;
 import org.mseg.engine.TrainingSetup;
@@ -74,9 +76,26 @@ final class TrainCommand implements Callable<Integer> {
             description = "Run folder (default: the run that --resume names, else runs/<timestamp>-<strategy>).")
     Path out;
 
-    @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue from a checkpoint folder, or from the newest checkpoint of a run folder.")
+    @Option(names = "--resume", paramLabel = "DIR|auto",
+            description = "Continue from a checkpoint folder, or from the newest checkpoint of a run folder. 'auto':"
+                    + " the newest good checkpoint of the --out run folder, or a fresh start if it has none (for"
+                    + " cluster managers that restart a failed job as it was).")
     Path resume;
+
+    @Option(names = "--cluster", paramLabel = "HOST:PORT,...",
+            description = "Train as one task of a cluster of processes (TensorFlow's gRPC runtime): every task's"
+                    + " address, task 0 first; needs --task-index. Without it the cluster comes from TF_CONFIG, then"
+                    + " from Slurm's variables (srun). The gRPC port is unauthenticated: private networks only.")
+    String cluster;
+
+    @Option(names = "--task-index", paramLabel = "I",
+            description = "This process's index in --cluster (0 writes the run folder).")
+    Integer taskIndex;
+
+    @Option(names = "--peer-timeout", paramLabel = "SECONDS",
+            description = "In a cluster: how long a task waits for the others, at start-up and in each all-reduce,"
+                    + " before it exits naming the tasks that are gone; overrides TRAIN.peer_timeout (default 300).")
+    Integer peerTimeout;
 
     @Option(names = "--overwrite",
             description = "Train afresh into a run folder that already holds a run, deleting its config.yaml,"
@@ -134,6 +153,23 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Optional<ClusterSpec> clusterSpec = clusterSpec();
+        String taskPrefix = clusterSpec.map(c -> "[task " + c.taskIndex() + "] ").orElse("");
+        if (peerTimeout != null && peerTimeout < 1) {
+            throw new ConfigException("--peer-timeout must be at least 1 second, got " + peerTimeout);
+        }
+        boolean autoResume = resume != null && resume.toString().equals(AUTO);
+        if (autoResume && out == null) {
+            throw new ConfigException("--resume auto continues the run folder named by --out; give --out RUN (the"
+                    + " same for every restart)");
+        }
+        if (autoResume && overwrite) {
+            throw new ConfigException("--overwrite and --resume auto contradict each other: --resume auto continues"
+                    + " the run in " + out + ", --overwrite deletes it. Give one of them.");
+        }
+        if (autoResume) {
+            resume = null;
+        }
         Optional<DevicesOverride> devicesOverride = devicesOverride();
         // a GPU build that sees no GPU says so once, before training falls back to the CPU
         org.mseg.engine.GpuFallback.warnIfNoGpu();
@@ -179,6 +215,12 @@ final class TrainCommand implements Callable<Integer> {
                     : DataRoot.resolve(cfg.getOptionalString("root"), System.getenv()).path();
             listsFolder = lists != null ? Optional.of(lists) : cfg.getOptionalString("lists").map(Path::of);
         }
+        if (autoResume) {
+            cfg = cfg.with("TRAIN.auto_resume", out.toString(), "--resume auto");
+        }
+        if (peerTimeout != null) {
+            cfg = cfg.with("TRAIN.peer_timeout", peerTimeout, "--peer-timeout");
+        }
         strategy = strategyFor(cfg, strategyOption);
         Path runDir = out != null ? out : resume != null ? runFolderOf(resume).orElseGet(this::newRunFolder)
                 : newRunFolder();
@@ -186,8 +228,16 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Options options = new TrainingRun.Options(cfg, strategy, runDir, root, listsFolder,
                 Optional.ofNullable(resume), Optional.ofNullable(pretrained),
                 maxIters == null ? OptionalLong.empty() : OptionalLong.of(maxIters), !noValidate, threads,
-                overwrite);
-        ConsoleListener console = new ConsoleListener(w, cfg.getInt("print_freq"), ConsoleProgress.mode(spec));
+                overwrite).withCluster(clusterSpec);
+        ConsoleProgress.Mode mode = ConsoleProgress.mode(spec);
+        if (clusterSpec.isPresent()) {
+            w.println("cluster: " + clusterSpec.get().describe());
+            w.flush();
+            if (!clusterSpec.get().chief() && mode == ConsoleProgress.Mode.BAR) {
+                mode = ConsoleProgress.Mode.LINES; // one progress bar, task 0's; the others log lines
+            }
+        }
+        ConsoleListener console = new ConsoleListener(w, cfg.getInt("print_freq"), mode, taskPrefix);
         TrainingRun.Result r = TrainingRun.run(options, env, List.of(console));
         if (!r.mIoU().isEmpty()) {
             TextTable t = new TextTable("DATASET", "mIoU");
@@ -199,11 +249,26 @@ final class TrainCommand implements Callable<Integer> {
             t.row("mean", String.format(Locale.ROOT, "%.2f", 100 * sum / r.mIoU().size()));
             t.print(w);
         }
+        if (!options.writesRunFolder()) {
+            w.printf(Locale.ROOT, "%strained %d/%d steps in %.1f s; task 0 writes the run folder %s%n", taskPrefix,
+                    r.iterations(), r.maxIters(), r.trainingTime().toMillis() / 1000.0, runDir.toAbsolutePath());
+            w.flush();
+            return MsegCommand.OK;
+        }
         w.printf(Locale.ROOT, "trained %d/%d steps in %.1f s; run folder %s%n", r.iterations(), r.maxIters(),
                 r.trainingTime().toMillis() / 1000.0, runDir.toAbsolutePath());
         r.lastCheckpoint().ifPresent(c -> w.println("last checkpoint: " + c.toAbsolutePath()));
         w.flush();
         return MsegCommand.OK;
+    }
+
+    /** {@code --resume auto}. */
+    static final String AUTO = "auto";
+
+    /** The cluster this process is a task of: --cluster/--task-index, else TF_CONFIG, else Slurm; empty for none. */
+    private Optional<ClusterSpec> clusterSpec() {
+        return ClusterSpec.detect(Optional.ofNullable(cluster),
+                taskIndex == null ? OptionalInt.empty() : OptionalInt.of(taskIndex), System.getenv());
     }
 
     /** Whether every dataset of the demo configuration is one the synthetic set generates. */
@@ -268,12 +333,19 @@ final class TrainCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final int printFreq;
         private final ConsoleProgress.Mode mode;
+        /** {@code [task I] } for the tasks of a cluster other than 0, so that interleaved logs say who wrote. */
+        private final String prefix;
         private ProgressBar bar;
 
         ConsoleListener(PrintWriter out, int printFreq, ConsoleProgress.Mode mode) {
+            this(out, printFreq, mode, "");
+        }
+
+        ConsoleListener(PrintWriter out, int printFreq, ConsoleProgress.Mode mode, String prefix) {
             this.out = out;
             this.printFreq = printFreq;
             this.mode = mode;
+            this.prefix = prefix;
         }
 
         @Override
@@ -281,8 +353,8 @@ final class TrainCommand implements Callable<Integer> {
             if (mode == ConsoleProgress.Mode.NONE) {
                 return;
             }
-            out.printf(Locale.ROOT, "training %s: %d datasets, %d crops/step, steps %d..%d, run folder %s%n",
-                    plan.strategy(), plan.datasets().size(), plan.cropsPerStep(), plan.startIteration(),
+            out.printf(Locale.ROOT, "%straining %s: %d datasets, %d crops/step, steps %d..%d, run folder %s%n",
+                    prefix, plan.strategy(), plan.datasets().size(), plan.cropsPerStep(), plan.startIteration(),
                     plan.maxIterations(), plan.runDirectory());
             out.flush();
             if (mode == ConsoleProgress.Mode.BAR) {
@@ -302,7 +374,7 @@ final class TrainCommand implements Callable<Integer> {
                 return;
             }
             if (r.iteration() % printFreq == 0 || r.iteration() == r.maxIterations() || r.iteration() == 1) {
-                out.println(StepLines.format(r));
+                out.println(prefix + StepLines.format(r));
                 out.flush();
             }
         }

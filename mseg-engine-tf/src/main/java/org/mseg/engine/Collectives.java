@@ -36,7 +36,9 @@ final class Collectives {
 
     private final int groupSize;
     private final int groupKey;
+    private final int keyBase;
     private final String hint;
+    private final float timeoutSeconds;
     private final Map<String, Integer> keys = new HashMap<>();
     /** Instance key of every member built here, by op name (the gradient reads it). */
     private final Map<String, Integer> memberKeys = new HashMap<>();
@@ -46,20 +48,41 @@ final class Collectives {
      */
     private final Map<String, GraphOperation> lastInLane = new HashMap<>();
 
-    private Collectives(int groupSize, int groupKey, String hint) {
+    private Collectives(int groupSize, int groupKey, int keyBase, String hint, float timeoutSeconds) {
         this.groupSize = groupSize;
         this.groupKey = groupKey;
+        this.keyBase = keyBase;
         this.hint = hint;
+        this.timeoutSeconds = timeoutSeconds;
     }
 
     /**
-     * The collectives of a graph's replicas.
+     * The collectives of a graph's replicas, without a time limit (one process: no member can go missing).
      *
      * @param hint {@code ring} for CPU devices, {@code nccl} for GPUs, {@code auto} to let TensorFlow choose
      */
     static Collectives create(int groupSize, String hint) {
+        return create(groupSize, hint, 0f);
+    }
+
+    /**
+     * The collectives of the training step's replicas (group key 1), over every replica of every process.
+     *
+     * @param timeoutSeconds how long a member waits for the others before the step fails (0: forever); across
+     *                       processes this is how a dead peer is noticed
+     */
+    static Collectives create(int groupSize, String hint, float timeoutSeconds) {
         ensureGradientRegistered();
-        return new Collectives(groupSize, 1, hint);
+        return new Collectives(groupSize, 1, 0, hint, timeoutSeconds);
+    }
+
+    /**
+     * Collectives of another group of the same graph (e.g. one member per process, for start-up checks and the
+     * broadcast of task 0's variables), with instance keys from {@code keyBase + 1} on.
+     */
+    static Collectives group(int groupSize, int groupKey, int keyBase, String hint, float timeoutSeconds) {
+        ensureGradientRegistered();
+        return new Collectives(groupSize, groupKey, keyBase, hint, timeoutSeconds);
     }
 
     private record Tag(Collectives collectives, String name, RuntimeException[] failure) {
@@ -67,7 +90,7 @@ final class Collectives {
 
     /** The instance key of a logical collective (the same for every replica's member). */
     synchronized int key(String logicalName) {
-        return keys.computeIfAbsent(logicalName, k -> keys.size() + 1);
+        return keys.computeIfAbsent(logicalName, k -> keyBase + keys.size() + 1);
     }
 
     /**
@@ -118,7 +141,7 @@ final class Collectives {
                 .setAttr("merge_op", "Add")
                 .setAttr("final_op", "Id")
                 .setAttr("communication_hint", hint)
-                .setAttr("timeout_seconds", 0f)
+                .setAttr("timeout_seconds", timeoutSeconds)
                 .build();
         synchronized (this) {
             if (chain != null) {

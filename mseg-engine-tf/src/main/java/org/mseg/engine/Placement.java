@@ -111,16 +111,37 @@ final class Placement {
 
     /** Ops that place what they build on a plan device ({@code cpu:1}, {@code gpu:0}). */
     static Ops on(Ops tf, String planDevice) {
+        return on(tf, planDevice, -1);
+    }
+
+    /**
+     * Ops that place what they build on a plan device of a cluster task ({@code /job:worker/replica:0/task:T}), or of
+     * this process when {@code task < 0}.
+     */
+    static Ops on(Ops tf, String planDevice, int task) {
         String[] parts = planDevice.split(":");
-        return tf.withDevice(org.tensorflow.DeviceSpec.newBuilder()
+        org.tensorflow.DeviceSpec.Builder spec = org.tensorflow.DeviceSpec.newBuilder()
                 .deviceType(org.tensorflow.DeviceSpec.DeviceType.valueOf(parts[0].toUpperCase(java.util.Locale.ROOT)))
-                .deviceIndex(Integer.parseInt(parts[1])).build());
+                .deviceIndex(Integer.parseInt(parts[1]));
+        if (task >= 0) {
+            spec.job(TaskServer.JOB).replica(0).task(task);
+        }
+        return tf.withDevice(spec.build());
     }
 
     /** TensorFlow's name of a plan device ({@code cpu:1} → {@code /device:CPU:1}). */
     static String deviceName(String planDevice) {
+        return deviceName(planDevice, -1);
+    }
+
+    /**
+     * TensorFlow's name of a plan device of a cluster task ({@code cpu:1} of task 2 →
+     * {@code /job:worker/replica:0/task:2/device:CPU:1}), or of this process when {@code task < 0}.
+     */
+    static String deviceName(String planDevice, int task) {
         int colon = planDevice.indexOf(':');
-        return "/device:" + planDevice.substring(0, colon).toUpperCase(java.util.Locale.ROOT)
+        String local = "/device:" + planDevice.substring(0, colon).toUpperCase(java.util.Locale.ROOT)
                 + planDevice.substring(colon);
+        return task < 0 ? local : TaskServer.taskDevicePrefix(task) + local;
     }
 }

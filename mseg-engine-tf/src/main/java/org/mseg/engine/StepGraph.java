@@ -40,6 +40,7 @@ import org.tensorflow.types.family.TIntegral;
 final class StepGraph {
 
     private final DevicePlan devices;
+    private final ReplicaLayout layout;
     private final GraphModel model;
     private final List<DatasetSlice> slices;
     private final Placeholder<TFloat32> images;
@@ -53,9 +54,11 @@ final class StepGraph {
     private final StepProgram program;
     /** The replicas over several devices; empty for one device. */
     private final Optional<Towers> towers;
+    /** Start-up checks, the broadcast of task 0's variables and the final barrier of a cluster; empty otherwise. */
+    private final Optional<ClusterSync> clusterSync;
 
     /** What the step is built from: the {@link Trainer.Builder}'s settings. */
-    record Settings(DevicePlan devices, List<DatasetSlice> slices, int cropHeight, int cropWidth,
+    record Settings(ReplicaLayout layout, List<DatasetSlice> slices, int cropHeight, int cropWidth,
             java.util.function.Function<Ops, GraphModel> modelFactory, Precision precision, int ignoreLabel,
             float auxWeight, float momentum, float weightDecay, List<int[]> evalSizes,
             GraphTrainingStrategy strategy, Map<String, Object> strategyOptions, float initialLossScale,
@@ -67,12 +70,13 @@ final class StepGraph {
     }
 
     private StepGraph(Graph g, Settings b) {
-        this.devices = b.devices();
+        this.layout = b.layout();
+        this.devices = layout.local();
         this.slices = List.copyOf(b.slices());
         this.precision = b.precision();
         LowPrecisionKernels.require(precision, "Trainer.Builder.precision"); // before any graph is built
         int rows = slices.stream().mapToInt(DatasetSlice::count).sum();
-        Ops tf = placed(Ops.create(g), devices);
+        Ops tf = placed(Ops.create(g), layout);
         this.model = b.modelFactory().apply(tf);
         this.lossScale = precision == Precision.FP16
                 ? Optional.of(new DynamicLossScale(tf, b.initialLossScale(), b.lossScaleGrowthInterval()))
@@ -85,13 +89,13 @@ final class StepGraph {
         ModelOutputs forward;
         SegmentationLoss loss;
         Optional<SegmentationLoss> aux;
-        if (devices.replicas() == 1) {
+        if (layout.totalReplicas() == 1) {
             this.towers = Optional.empty();
             forward = model.forward("train", images, true, precision, CrossReplica.NONE);
             loss = SegmentationLoss.build(tf, forward.logits(), labels, slices, b.ignoreLabel());
             aux = forward.auxLogits().map(a -> SegmentationLoss.build(tf, a, labels, slices, b.ignoreLabel()));
         } else {
-            Towers t = new Towers(g, tf, devices, model, images, labels, slices, precision, b.ignoreLabel());
+            Towers t = new Towers(g, tf, layout, model, images, labels, slices, precision, b.ignoreLabel());
             this.towers = Optional.of(t);
             forward = t.forward();
             loss = t.loss();
@@ -106,6 +110,8 @@ final class StepGraph {
         }
         Context context = new Context(tf, forward, loss, aux, objectives, b);
         this.program = Objects.requireNonNull(b.strategy().build(context), "strategy returned no program");
+        // last: it covers every variable the step created, the strategy's included
+        this.clusterSync = layout.distributed() ? Optional.of(new ClusterSync(g, tf, layout)) : Optional.empty();
     }
 
     /** Builds the step's graph into {@code g}; the caller closes {@code g} if this throws. */
@@ -114,8 +120,9 @@ final class StepGraph {
     }
 
     /** The ops of the step's own parts (variables, optimizer, strategy): on the plan's first device, if it names one. */
-    private static Ops placed(Ops tf, DevicePlan plan) {
-        return plan.devices().isEmpty() ? tf : Placement.on(tf, plan.devices().get(0));
+    private static Ops placed(Ops tf, ReplicaLayout layout) {
+        DevicePlan plan = layout.local();
+        return plan.devices().isEmpty() ? tf : Placement.on(tf, plan.devices().get(0), layout.placementTask());
     }
 
     DevicePlan devices() {
@@ -125,6 +132,16 @@ final class StepGraph {
     /** The replicas' machinery; empty on one device. */
     Optional<Towers> towers() {
         return towers;
+    }
+
+    /** Where the replicas are. */
+    ReplicaLayout layout() {
+        return layout;
+    }
+
+    /** The cluster's start-up checks, broadcast and barrier; empty in one process. */
+    Optional<ClusterSync> clusterSync() {
+        return clusterSync;
     }
 
     GraphModel model() {
@@ -320,7 +337,7 @@ final class StepGraph {
 
         @Override
         public int replicas() {
-            return devices.replicas();
+            return layout.totalReplicas();
         }
 
         @Override

@@ -51,6 +51,7 @@ final class Towers {
 
     private final Graph graph;
     private final DevicePlan plan;
+    private final ReplicaLayout layout;
     private final Ops head;
     private final List<Ops> onDevice = new ArrayList<>();
     private final Collectives collectives;
@@ -68,19 +69,24 @@ final class Towers {
     private record Global(Operand<TFloat32> value, List<Operand<TFloat32>> contributions) {
     }
 
-    Towers(Graph graph, Ops head, DevicePlan plan, GraphModel model, Operand<TFloat32> images,
+    Towers(Graph graph, Ops head, ReplicaLayout layout, GraphModel model, Operand<TFloat32> images,
             Operand<? extends TIntegral> labels, List<DatasetSlice> slices, Precision precision, int ignoreLabel) {
         this.graph = graph;
-        this.plan = plan;
+        this.layout = layout;
+        this.plan = layout.local();
         this.head = head;
         int n = plan.replicas();
         this.rows = slices.stream().mapToInt(DatasetSlice::count).sum();
-        this.offsets = new int[n];
-        this.counts = new int[n];
-        rowsOf(rows, n, offsets, counts);
-        this.collectives = Collectives.create(n, plan.usesGpu() ? "nccl" : "ring");
+        // the split over every replica of every process; this process's towers take theirs
+        int[] allOffsets = new int[layout.totalReplicas()];
+        int[] allCounts = new int[layout.totalReplicas()];
+        rowsOf(rows, layout.totalReplicas(), allOffsets, allCounts);
+        this.offsets = java.util.Arrays.copyOfRange(allOffsets, layout.firstReplica(), layout.firstReplica() + n);
+        this.counts = java.util.Arrays.copyOfRange(allCounts, layout.firstReplica(), layout.firstReplica() + n);
+        this.collectives = Collectives.create(layout.totalReplicas(), plan.usesGpu() ? "nccl" : "ring",
+                layout.timeoutSeconds());
         for (String d : plan.devices()) {
-            onDevice.add(Placement.on(Ops.create(graph), d));
+            onDevice.add(Placement.on(Ops.create(graph), d, layout.placementTask()));
         }
         long height = images.shape().get(1);
         long width = images.shape().get(2);
@@ -126,8 +132,9 @@ final class Towers {
      */
     static void rowsOf(int rows, int replicas, int[] offsets, int[] counts) {
         if (replicas > rows) {
-            throw new ConfigException("TRAIN.devices: " + replicas + " devices for " + rows + " crops per step; every"
-                    + " device needs at least one crop (raise the batch size or use fewer devices)");
+            throw new ConfigException("TRAIN.devices: " + replicas + " replicas (devices of all processes) for " + rows
+                    + " crops per step; every replica needs at least one crop (raise the batch size or use fewer"
+                    + " devices or processes)");
         }
         int offset = 0;
         for (int r = 0; r < replicas; r++) {
@@ -144,8 +151,9 @@ final class Towers {
                 tf.constant(new int[] {counts[r], (int) height, (int) width}));
     }
 
+    /** Replicas of every process. */
     int replicas() {
-        return plan.replicas();
+        return layout.totalReplicas();
     }
 
     ModelOutputs forward() {
@@ -248,7 +256,8 @@ final class Towers {
 
     /** {@link Placement#place}s the ops built since {@code mark} on tower {@code r}'s device; the next mark. */
     private int placeOn(int r, int mark) {
-        return Placement.place(graph, mark, Placement.deviceName(plan.devices().get(r)), onDevice.get(r));
+        return Placement.place(graph, mark, Placement.deviceName(plan.devices().get(r), layout.placementTask()),
+                onDevice.get(r));
     }
 
     /**
@@ -280,7 +289,7 @@ final class Towers {
                 // a path around the towers: its gradient would be lost, so say so instead
                 throw new ConfigException("TRAIN.devices: the strategy's objective " + objective.op().name()
                         + " reads the variable " + op.name() + " other than through the step's losses and outputs"
-                        + " (StrategyContext.loss(), forward(), datasetObjectives()); on " + plan.replicas()
+                        + " (StrategyContext.loss(), forward(), datasetObjectives()); on " + layout.totalReplicas()
                         + " devices only those are differentiated through the towers. Train it on one device"
                         + " (devices: cpu)");
             }
@@ -291,12 +300,19 @@ final class Towers {
         return globals.stream().filter(g -> found.contains(g.value().op().name())).toList();
     }
 
-    /** Sums the towers' gradients bucket by bucket; returns the sums as read on the first device. */
+    /**
+     * Sums the towers' gradients bucket by bucket; returns the sums as read on the first device. The buckets are
+     * launched last variables first: the backward pass produces those gradients first, so their all-reduce can start
+     * while it still runs. On CPUs the buckets have a launch order of their own, apart from the batch-norm gradient
+     * all-reduces of the backward pass, so that a ready bucket does not wait for the whole backward pass; NCCL needs
+     * one launch order per device for everything, so on GPUs they share the gradient computation's lane.
+     */
     private List<Operand<TFloat32>> allReduce(int call, List<List<Operand<TFloat32>>> perTower,
             List<Variable<TFloat32>> variables) {
-        List<Operand<TFloat32>> out = new ArrayList<>();
+        Operand<TFloat32>[] sums = newArray(variables.size());
         List<int[]> buckets = buckets(variables);
-        for (int bucket = 0; bucket < buckets.size(); bucket++) {
+        String lane = plan.usesGpu() ? "call " + call : "call " + call + " buckets";
+        for (int bucket = buckets.size() - 1; bucket >= 0; bucket--) {
             int start = buckets.get(bucket)[0];
             int end = buckets.get(bucket)[1];
             List<Operand<TFloat32>> contributions = new ArrayList<>();
@@ -308,16 +324,21 @@ final class Towers {
                 }
                 contributions.add(flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0)));
             }
-            Operand<TFloat32> sum = reduce("gradients " + call + " bucket " + bucket, contributions, "call " + call);
+            Operand<TFloat32> sum = reduce("gradients " + call + " bucket " + bucket, contributions, lane);
             long at = 0;
             for (int i = start; i < end; i++) {
                 long n = variables.get(i).shape().size();
                 Operand<TFloat32> part = head.slice(sum, head.constant(new long[] {at}), head.constant(new long[] {n}));
-                out.add(head.reshape(part, head.constant(variables.get(i).shape().asArray())));
+                sums[i] = head.reshape(part, head.constant(variables.get(i).shape().asArray()));
                 at += n;
             }
         }
-        return out;
+        return List.of(sums);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operand<TFloat32>[] newArray(int n) {
+        return (Operand<TFloat32>[]) new Operand<?>[n];
     }
 
     /** The variables' all-reduce buckets: {@code [start, end)} index ranges of at most {@link #BUCKET_FLOATS}. */
@@ -397,7 +418,7 @@ final class Towers {
 
         @Override
         public int replicas() {
-            return plan.replicas();
+            return layout.totalReplicas();
         }
 
         @Override

@@ -61,6 +61,8 @@ public final class Trainer implements AutoCloseable {
 
     private final Graph graph;
     private final Session session;
+    /** This process's server when it is a task of a cluster; empty in one process. */
+    private final Optional<TaskServer> server;
     /** The step's graph: model, placeholders, losses, optimizer, strategy program, inference passes. */
     private final StepGraph stepGraph;
     private final int cropHeight;
@@ -74,9 +76,14 @@ public final class Trainer implements AutoCloseable {
         this.schedule = Objects.requireNonNull(b.schedule, "schedule");
         this.cropHeight = b.cropHeight;
         this.cropWidth = b.cropWidth;
+        ReplicaLayout layout = b.cluster == null ? ReplicaLayout.of(b.devices)
+                : ReplicaLayout.cluster(b.devices, b.cluster.taskIndex(), b.cluster.size(), b.peerTimeoutSeconds);
+        ConfigProto config = sessionConfig(b, layout.local());
+        // the server first: a task's devices and thread pools are the server's, and it must listen before peers call
+        this.server = b.cluster == null ? Optional.empty() : Optional.of(TaskServer.start(b.cluster, config));
         Graph g = new Graph();
         try {
-            this.stepGraph = StepGraph.build(g, new StepGraph.Settings(b.devices, b.slices, b.cropHeight,
+            this.stepGraph = StepGraph.build(g, new StepGraph.Settings(layout, b.slices, b.cropHeight,
                     b.cropWidth, Objects.requireNonNull(b.model, "model"), b.precision, b.ignoreLabel, b.auxWeight,
                     b.momentum, b.weightDecay, List.copyOf(b.evalSizes), b.strategy, b.strategyOptions,
                     b.initialLossScale, b.lossScaleGrowthInterval));
@@ -85,12 +92,21 @@ public final class Trainer implements AutoCloseable {
             g.close();
             throw e;
         }
-        Session s = new Session(g, sessionConfig(b));
+        Session s;
+        try {
+            s = server.isPresent() ? server.get().openSession(g, config) : new Session(g, config);
+        } catch (RuntimeException | Error e) {
+            g.close();
+            throw e;
+        }
         this.session = s;
         try {
             // run the initializers now, so that a restore or weight import afterwards is not undone by autoInit
             s.initialize();
             b.initializer.accept(this);
+            if (stepGraph.clusterSync().isPresent()) {
+                joinCluster(stepGraph.clusterSync().get(), b.clusterCheck);
+            }
             skippedSteps = stepGraph.lossScale().map(l -> l.read(s).skippedSteps()).orElse(0);
         } catch (RuntimeException | Error e) {
             s.close();
@@ -104,12 +120,133 @@ public final class Trainer implements AutoCloseable {
         return stepGraph.devices();
     }
 
-    private static ConfigProto sessionConfig(Builder b) {
+    /**
+     * Checks with every task that they train the same thing from the same step (the handshake), then gives every
+     * variable task 0's value (the broadcast).
+     */
+    private void joinCluster(ClusterSync sync, String setupCheck) {
+        ClusterSpec cluster = server.get().cluster();
+        long fingerprint = fingerprint(setupCheck);
+        double[] mine = {stepGraph.layout().localReplicas(), iteration, fingerprint >>> 24, fingerprint & 0xffffff};
+        long start = System.nanoTime();
+        server.get().awaitPeers(stepGraph.layout().timeoutSeconds());
+        double[][] all;
+        try {
+            all = sync.handshake(session, mine);
+        } catch (RuntimeException e) {
+            throw clusterFailure(e, "joining the cluster");
+        }
+        List<String> problems = new ArrayList<>();
+        for (int t = 1; t < all.length; t++) {
+            String who = "task " + t + " (" + cluster.address(t) + ")";
+            if (all[t][0] != all[0][0]) {
+                problems.add(who + " runs " + (long) all[t][0] + " replicas (--devices) and task 0 runs "
+                        + (long) all[0][0] + ": every task needs the same number of devices");
+            }
+            if (all[t][1] != all[0][1]) {
+                problems.add(who + " starts after step " + (long) all[t][1] + " and task 0 after step "
+                        + (long) all[0][1] + ": every task must resume from the same checkpoint (the same --resume,"
+                        + " in a run folder every task sees, e.g. on a shared file system)");
+            }
+            if (all[t][2] != all[0][2] || all[t][3] != all[0][3]) {
+                problems.add(who + " trains a different setup than task 0 (model, batch layout, crop size, precision,"
+                        + " strategy, schedule or seed differ): start every task with the same configuration and"
+                        + " options");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new org.mseg.api.ConfigException("the tasks of the cluster do not match: "
+                    + String.join("; ", problems));
+        }
+        try {
+            sync.broadcast(session);
+        } catch (RuntimeException e) {
+            throw clusterFailure(e, "copying task 0's variables");
+        }
+        LOG.info("joined the cluster as task {} of {} in {} s; {} variables now hold task 0's values",
+                cluster.taskIndex(), cluster.size(), String.format(java.util.Locale.ROOT, "%.1f",
+                        (System.nanoTime() - start) / 1e9), sync.variables());
+    }
+
+    /** 48 bits of a hash of what every task must agree on. */
+    private long fingerprint(String setupCheck) {
+        StringBuilder text = new StringBuilder();
+        text.append(stepGraph.slices()).append('|').append(cropHeight).append('x').append(cropWidth).append('|')
+                .append(stepGraph.precision()).append('|').append(schedule).append('|').append(setupCheck);
+        for (Variable<TFloat32> v : stepGraph.model().allVariables()) {
+            text.append('|').append(v.op().name()).append(v.shape());
+        }
+        text.append('|').append(stepGraph.optimizer().slots().size());
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            long f = 0;
+            for (int i = 0; i < 6; i++) {
+                f = (f << 8) | (d[i] & 0xff);
+            }
+            return f;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A failed collective in a cluster, explained: the tasks that no longer accept connections (dead, or cut off) are
+     * named with their addresses; the run cannot go on in any task (TensorFlow aborts its collectives).
+     */
+    private TrainingException clusterFailure(RuntimeException e, String during) {
+        ClusterSpec cluster = server.get().cluster();
+        List<String> unreachable = server.get().unreachablePeers(2000);
+        String tf = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        String restart = "Restart every task with --resume RUN (or --resume auto) to continue from the last checkpoint";
+        if (!unreachable.isEmpty()) {
+            return new TrainingException("task " + cluster.taskIndex() + " stopped while " + during + ": "
+                    + String.join("; ", unreachable) + (unreachable.size() == 1 ? " is" : " are")
+                    + " gone (dead, or unreachable over the network). " + restart + ". TensorFlow: " + tf, e);
+        }
+        return new TrainingException("task " + cluster.taskIndex() + " stopped while " + during + ": a collective"
+                + " with the other tasks failed, although every task still accepts connections (a task may be stuck,"
+                + " or slower than TRAIN.peer_timeout " + (int) stepGraph.layout().timeoutSeconds() + " s allows). "
+                + restart + ". TensorFlow: " + tf, e);
+    }
+
+    /** The cluster this trainer is a task of; empty in one process. */
+    public Optional<ClusterSpec> cluster() {
+        return server.map(TaskServer::cluster);
+    }
+
+    /**
+     * In a cluster, waits until every task has finished training, then a moment more, so that no task exits while
+     * another still reads the last step's tensors from it; nothing in one process.
+     *
+     * @throws TrainingException naming the tasks that are gone, if one died
+     */
+    public void leaveCluster() {
+        if (stepGraph.clusterSync().isEmpty()) {
+            return;
+        }
+        try {
+            stepGraph.clusterSync().get().barrier(session);
+            Thread.sleep(LINGER_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            throw clusterFailure(e, "waiting for the other tasks to finish");
+        }
+    }
+
+    /**
+     * How long a task stays after the final barrier: its peers may still be fetching the barrier's own tensors from
+     * it (a gRPC pull of a few bytes).
+     */
+    private static final long LINGER_MILLIS = 1500;
+
+    private static ConfigProto sessionConfig(Builder b, DevicePlan devices) {
         ConfigProto.Builder c = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(b.intraOpThreads)
                 .setInterOpParallelismThreads(b.interOpThreads);
-        int cpus = b.devices.cpuDeviceCount();
-        boolean gpu = b.devices.usesGpu();
+        int cpus = devices.cpuDeviceCount();
+        boolean gpu = devices.usesGpu();
         if (cpus > 1) {
             // virtual CPU devices sharing the process's thread pools: the CPU form of data parallelism (and its tests)
             c.putDeviceCount("CPU", cpus);
@@ -276,7 +413,17 @@ public final class Trainer implements AutoCloseable {
                             .feed(stepGraph.optimizer().learningRate(), rate);
                 }
             };
-            outcome = stepGraph.program().run(context);
+            try {
+                outcome = stepGraph.program().run(context);
+            } catch (TrainingException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (server.isEmpty()) {
+                    throw e;
+                }
+                failed = true;
+                throw clusterFailure(e, "training step " + (iteration + 1));
+            }
         }
         boolean skipped = false;
         if (stepGraph.lossScale().isPresent()) {
@@ -405,10 +552,33 @@ public final class Trainer implements AutoCloseable {
         private Consumer<Trainer> initializer = t -> { };
         private DevicePlan devices = DevicePlan.single();
         private Precision precision = Precision.FP32;
+        private ClusterSpec cluster;
+        private float peerTimeoutSeconds;
+        private String clusterCheck = "";
         private float initialLossScale = DynamicLossScale.DEFAULT_INITIAL_SCALE;
         private int lossScaleGrowthInterval = DynamicLossScale.DEFAULT_GROWTH_INTERVAL;
 
         private Builder() {
+        }
+
+        /**
+         * Makes this trainer one task of a TensorFlow cluster (default: none, one process): it starts this process's
+         * {@link TaskServer}, its towers take their share of every step's rows among the replicas of all tasks, and
+         * the first session checks with the other tasks that they match, then takes task 0's variables. Every task
+         * feeds the whole batch of each step.
+         *
+         * @param timeoutSeconds how long a collective waits for the other tasks before the step fails, naming the
+         *                       tasks that are gone ({@code TRAIN.peer_timeout})
+         * @param setupCheck     what else every task must agree on (e.g. the loader's seed), compared by hash
+         */
+        public Builder cluster(ClusterSpec cluster, float timeoutSeconds, String setupCheck) {
+            if (!(timeoutSeconds > 0)) {
+                throw new IllegalArgumentException("the peer timeout must be positive, was " + timeoutSeconds);
+            }
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
+            this.peerTimeoutSeconds = timeoutSeconds;
+            this.clusterCheck = Objects.requireNonNull(setupCheck, "setupCheck");
+            return this;
         }
 
         /** The devices the step runs on (default {@link DevicePlan#single()}). */

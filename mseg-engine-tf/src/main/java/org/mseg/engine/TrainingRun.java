@@ -82,10 +82,20 @@ public final class TrainingRun {
      * @param overwrite     whether a run folder that already holds a run ({@code config.yaml} or checkpoints) may
      *                      be reused without resuming: its {@code config.yaml}, {@code metrics.json}, checkpoints
      *                      and TensorBoard files are deleted first
+     * @param cluster       the TensorFlow cluster this process is a task of (empty: one process). Task 0 alone
+     *                      writes into the run folder and validates; the others train their share and write nothing
      */
     public record Options(MsegConfig config, String strategy, Path runDirectory, Path dataRoot,
             Optional<Path> listsFolder, Optional<Path> resume, Optional<Path> pretrained, OptionalLong maxIters,
-            boolean validate, int loaderThreads, boolean overwrite) {
+            boolean validate, int loaderThreads, boolean overwrite, Optional<ClusterSpec> cluster) {
+
+        /** Options of one process. */
+        public Options(MsegConfig config, String strategy, Path runDirectory, Path dataRoot,
+                Optional<Path> listsFolder, Optional<Path> resume, Optional<Path> pretrained, OptionalLong maxIters,
+                boolean validate, int loaderThreads, boolean overwrite) {
+            this(config, strategy, runDirectory, dataRoot, listsFolder, resume, pretrained, maxIters, validate,
+                    loaderThreads, overwrite, Optional.empty());
+        }
 
         /** Options that refuse to reuse a run folder holding a run, unless resuming. */
         public Options(MsegConfig config, String strategy, Path runDirectory, Path dataRoot,
@@ -105,6 +115,18 @@ public final class TrainingRun {
             Objects.requireNonNull(resume, "resume");
             Objects.requireNonNull(pretrained, "pretrained");
             Objects.requireNonNull(maxIters, "maxIters");
+            Objects.requireNonNull(cluster, "cluster");
+        }
+
+        /** These options as task of {@code cluster} (empty: one process). */
+        public Options withCluster(Optional<ClusterSpec> cluster) {
+            return new Options(config, strategy, runDirectory, dataRoot, listsFolder, resume, pretrained, maxIters,
+                    validate, loaderThreads, overwrite, cluster);
+        }
+
+        /** Whether this process writes the run folder: one process, or task 0 of a cluster. */
+        public boolean writesRunFolder() {
+            return cluster.map(ClusterSpec::chief).orElse(true);
         }
     }
 
@@ -152,10 +174,14 @@ public final class TrainingRun {
         TrainingSetup setup = TrainingSetup.resolve(o, env);
         MsegConfig c = setup.config();
         List<Path> resumeCandidates = ResumeState.candidates(o);
-        RunFolderLock lock = RunFolderLock.acquire(o.runDirectory());
+        boolean writer = o.writesRunFolder();
+        // in a cluster, task 0 alone locks and writes the run folder (it may be shared by every task)
+        RunFolderLock lock = writer ? RunFolderLock.acquire(o.runDirectory()) : null;
         try {
-            prepareRunFolder(o.runDirectory(), ResumeState.requested(o), o.overwrite());
-            writeFile(o.runDirectory().resolve(CONFIG_FILE), c.toYaml());
+            if (writer) {
+                prepareRunFolder(o.runDirectory(), ResumeState.requested(o), o.overwrite());
+                writeFile(o.runDirectory().resolve(CONFIG_FILE), c.toYaml());
+            }
             ResumeState[] resumed = new ResumeState[1];
             Trainer.Builder builder = Trainer.builder()
                     .devices(setup.devices())
@@ -168,8 +194,11 @@ public final class TrainingRun {
                     .auxWeight((float) c.getDouble("aux_weight"))
                     .ignoreLabel(setup.ignoreLabel())
                     .evalSize(setup.cropHeight(), setup.cropWidth())
-                    .precision(setup.precision())
-                    .initializer(t -> {
+                    .precision(setup.precision());
+            o.cluster().ifPresent(cluster -> builder.cluster(cluster, c.getInt("peer_timeout"), "seed "
+                    + setup.seed() + ", strategy " + setup.strategyName() + " " + setup.strategyOptions()
+                    + ", datasets " + setup.datasets() + ", max_iters " + setup.maxIters()));
+            builder.initializer(t -> {
                         if (!resumeCandidates.isEmpty()) {
                             resumed[0] = ResumeState.restore(t, resumeCandidates, setup.precision(), c,
                                     setup.maxIters());
@@ -181,13 +210,13 @@ public final class TrainingRun {
             long start = System.nanoTime();
             List<TrainingListener> all = new ArrayList<>(listeners);
             try (Trainer trainer = builder.build();
-                    TensorBoardListener board = c.getBool("tensorboard")
+                    TensorBoardListener board = writer && c.getBool("tensorboard")
                             ? new TensorBoardListener(o.runDirectory().resolve(TENSORBOARD_FOLDER)) : null) {
                 if (board != null) {
                     all.add(board);
                 }
-                CheckpointListener checkpoints = new CheckpointListener(o.runDirectory(), setup.saveEvery(),
-                        setup.keepCheckpoints(), setup, trainer, env.pluginModules());
+                CheckpointListener checkpoints = writer ? new CheckpointListener(o.runDirectory(), setup.saveEvery(),
+                        setup.keepCheckpoints(), setup, trainer, env.pluginModules()) : null;
                 Optional<Path> last;
                 try (LoaderBatchSource source = new LoaderBatchSource(MultiDatasetLoader.builder().environment(env)
                         .converter(setup.converter()).dataRoot(o.dataRoot()).listsFolder(o.listsFolder())
@@ -205,8 +234,11 @@ public final class TrainingRun {
                     }
                     last = loop.run();
                 }
+                // every task has trained to max_iters before any leaves (and task 0 has saved the last checkpoint)
+                trainer.leaveCluster();
                 Duration trainingTime = Duration.ofNanos(System.nanoTime() - start);
-                Map<String, Double> mIoU = o.validate()
+                // validation runs once: in one process, or on task 0
+                Map<String, Double> mIoU = writer && o.validate()
                         ? new RunValidator(env, setup, o.dataRoot(), o.listsFolder(), o.loaderThreads())
                                 .validateAll(trainer, all, o.runDirectory().resolve(METRICS_FILE))
                         : Map.of();
@@ -214,7 +246,9 @@ public final class TrainingRun {
                         last.or(() -> Checkpoints.latest(o.runDirectory())), trainingTime);
             }
         } finally {
-            lock.close();
+            if (lock != null) {
+                lock.close();
+            }
         }
     }
 

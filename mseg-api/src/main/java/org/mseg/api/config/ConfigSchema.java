@@ -545,11 +545,16 @@ public final class ConfigSchema {
                         "devices of the data-parallel replicas, one per device: cpu, cpu:N (N virtual CPU devices),"
                                 + " gpu (every visible GPU) or gpu:I,J,...; `mseg-cli doctor` lists the devices")
                 .section("Distributed")
-                .unused("dist_url", KeyType.STRING, "multi-process rendezvous; this port runs one process")
-                .unused("dist_backend", KeyType.STRING, "multi-process backend; this port runs one process")
-                .unused("multiprocessing_distributed", KeyType.BOOL, "this port runs one process")
-                .unused("world_size", KeyType.INT, "this port runs one process")
-                .unused("rank", KeyType.INT, "this port runs one process")
+                .unused("dist_url", KeyType.STRING, "PyTorch's rendezvous; the cluster comes from TF_CONFIG, Slurm or"
+                        + " train --cluster/--task-index")
+                .unused("dist_backend", KeyType.STRING, "PyTorch's backend; tasks talk over TensorFlow's gRPC runtime")
+                .unused("multiprocessing_distributed", KeyType.BOOL, "one process per task; its devices come from"
+                        + " devices")
+                .unused("world_size", KeyType.INT, "the cluster's size comes from TF_CONFIG, Slurm or --cluster")
+                .unused("rank", KeyType.INT, "the task index comes from TF_CONFIG, Slurm or --task-index")
+                .set("peer_timeout", KeyType.INT, 300, "seconds a task of a multi-process run waits for the others"
+                        + " (at start-up, and in each all-reduce) before it stops, naming the tasks that are gone")
+                .range(ValueRange.positive())
                 .unused("use_apex", KeyType.BOOL, "NVIDIA apex; see precision")
                 .choice("opt_level", "O0", List.of("O0", "O1", "O2", "O3"),
                         "apex AMP level, mapped onto precision: O0 fp32, O1/O2 fp16 mixed, O3 fp16-pure")

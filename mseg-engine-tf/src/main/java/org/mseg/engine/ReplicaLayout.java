@@ -1,0 +1,67 @@
+package org.mseg.engine;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a training step's replicas are: this process's devices ({@code local}, one replica each) and its place among
+ * the processes of a cluster. Replica {@code r} of task {@code t} is global replica {@code t·L + r} (every task has the
+ * same number {@code L} of replicas), and the step's rows are split over the global replicas in that order, so a
+ * cluster of 2 tasks × 1 device splits a batch exactly as 1 task × 2 devices.
+ *
+ * @param local          this process's devices (never {@link DevicePlan#single()} in a cluster: its devices are named)
+ * @param task           this process's task index (0 outside a cluster)
+ * @param tasks          processes of the cluster (1 outside a cluster)
+ * @param timeoutSeconds how long a collective waits for its other members (0: forever; set in a cluster)
+ */
+record ReplicaLayout(DevicePlan local, int task, int tasks, float timeoutSeconds) {
+
+    ReplicaLayout {
+        Objects.requireNonNull(local, "local");
+        if (tasks < 1 || task < 0 || task >= tasks) {
+            throw new IllegalArgumentException("task " + task + " of " + tasks);
+        }
+        if (tasks > 1 && local.devices().isEmpty()) {
+            throw new IllegalArgumentException("a cluster task needs named devices, got " + local);
+        }
+    }
+
+    /** One process on {@code plan}. */
+    static ReplicaLayout of(DevicePlan plan) {
+        return new ReplicaLayout(plan, 0, 1, 0f);
+    }
+
+    /**
+     * Task {@code task} of {@code tasks} on {@code plan}: TensorFlow's default placement becomes the explicit
+     * {@code cpu:0}, because ops of a cluster session name their task.
+     */
+    static ReplicaLayout cluster(DevicePlan plan, int task, int tasks, float timeoutSeconds) {
+        DevicePlan named = plan.devices().isEmpty() ? new DevicePlan(List.of("cpu:0")) : plan;
+        return new ReplicaLayout(named, task, tasks, timeoutSeconds);
+    }
+
+    /** Whether the replicas span several processes. */
+    boolean distributed() {
+        return tasks > 1;
+    }
+
+    /** Replicas of this process. */
+    int localReplicas() {
+        return local.replicas();
+    }
+
+    /** Replicas of all processes. */
+    int totalReplicas() {
+        return local.replicas() * tasks;
+    }
+
+    /** The global index of this process's first replica. */
+    int firstReplica() {
+        return task * local.replicas();
+    }
+
+    /** The task index that device names carry: this task's in a cluster, -1 (none) in one process. */
+    int placementTask() {
+        return distributed() ? task : -1;
+    }
+}
