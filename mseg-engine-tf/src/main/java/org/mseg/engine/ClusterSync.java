@@ -61,7 +61,7 @@ final class ClusterSync {
         }
         this.variables = vars.size();
         Collectives c = Collectives.group(layout.tasks(), GROUP_KEY, KEY_BASE,
-                layout.local().usesGpu() ? "nccl" : "ring", layout.timeoutSeconds());
+                layout.local().usesGpu() ? "nccl" : "ring");
         this.handshakeIn = tf.withName("cluster_handshake").placeholder(TFloat64.class,
                 Placeholder.shape(Shape.of((long) layout.tasks() * FIELDS)));
         this.handshakeOut = c.sum(tf, handshakeIn, "handshake", "handshake");

@@ -16,7 +16,8 @@ import org.tensorflow.types.family.TNumber;
  * has no wrapper for the V2 op (its {@code CollectiveReduce} is the V3 op, which needs a communicator resource), so it
  * is built by op name (tfjava-notes Q11): inputs {@code input}, {@code group_size}, {@code group_key},
  * {@code instance_key} and an empty {@code ordering_token} list; attributes {@code merge_op} {@code Add},
- * {@code final_op} {@code Id} (a plain sum), {@code communication_hint} and {@code timeout_seconds}.
+ * {@code final_op} {@code Id} (a plain sum), {@code communication_hint} and {@code timeout_seconds} (0, see
+ * {@link #create}).
  *
  * <p>Every replica builds one member of each collective; members of the same collective share an instance key, which
  * {@link #key} derives from a logical name, so replicas that build their parts in the same order meet. The op has no
@@ -38,7 +39,6 @@ final class Collectives {
     private final int groupKey;
     private final int keyBase;
     private final String hint;
-    private final float timeoutSeconds;
     private final Map<String, Integer> keys = new HashMap<>();
     /** Instance key of every member built here, by op name (the gradient reads it). */
     private final Map<String, Integer> memberKeys = new HashMap<>();
@@ -48,41 +48,33 @@ final class Collectives {
      */
     private final Map<String, GraphOperation> lastInLane = new HashMap<>();
 
-    private Collectives(int groupSize, int groupKey, int keyBase, String hint, float timeoutSeconds) {
+    private Collectives(int groupSize, int groupKey, int keyBase, String hint) {
         this.groupSize = groupSize;
         this.groupKey = groupKey;
         this.keyBase = keyBase;
         this.hint = hint;
-        this.timeoutSeconds = timeoutSeconds;
     }
 
     /**
-     * The collectives of a graph's replicas, without a time limit (one process: no member can go missing).
+     * The collectives of the training step's replicas (group key 1), over every replica of every process. They have no
+     * time limit ({@code timeout_seconds} 0): TensorFlow 2.18 starts a thread per execution of a collective with a
+     * timeout, which sleeps for the whole timeout, so a few hundred collectives per step exhausted the process's
+     * threads within 30 steps (measured). {@link PeerWatchdog} notices hung peers instead.
      *
      * @param hint {@code ring} for CPU devices, {@code nccl} for GPUs, {@code auto} to let TensorFlow choose
      */
     static Collectives create(int groupSize, String hint) {
-        return create(groupSize, hint, 0f);
-    }
-
-    /**
-     * The collectives of the training step's replicas (group key 1), over every replica of every process.
-     *
-     * @param timeoutSeconds how long a member waits for the others before the step fails (0: forever); across
-     *                       processes this is how a dead peer is noticed
-     */
-    static Collectives create(int groupSize, String hint, float timeoutSeconds) {
         ensureGradientRegistered();
-        return new Collectives(groupSize, 1, 0, hint, timeoutSeconds);
+        return new Collectives(groupSize, 1, 0, hint);
     }
 
     /**
      * Collectives of another group of the same graph (e.g. one member per process, for start-up checks and the
      * broadcast of task 0's variables), with instance keys from {@code keyBase + 1} on.
      */
-    static Collectives group(int groupSize, int groupKey, int keyBase, String hint, float timeoutSeconds) {
+    static Collectives group(int groupSize, int groupKey, int keyBase, String hint) {
         ensureGradientRegistered();
-        return new Collectives(groupSize, groupKey, keyBase, hint, timeoutSeconds);
+        return new Collectives(groupSize, groupKey, keyBase, hint);
     }
 
     private record Tag(Collectives collectives, String name, RuntimeException[] failure) {
@@ -109,7 +101,7 @@ final class Collectives {
      * gradients).
      */
     <T extends TNumber> Operand<T> sum(Ops tf, Operand<T> input, String logicalName, String lane) {
-        return member(tf, input, key(logicalName), lane);
+        return member(tf, input, key(logicalName), lane, deviceOf(tf));
     }
 
     /**
@@ -117,13 +109,18 @@ final class Collectives {
      * a strategy that never reads them), which an ordered member would force to run every step.
      */
     <T extends TNumber> Operand<T> unorderedSum(Ops tf, Operand<T> input, String logicalName) {
-        return member(tf, input, key(logicalName), null);
+        return member(tf, input, key(logicalName), null, null);
     }
 
+    /**
+     * @param device the member's device (any form TensorFlow writes, see {@link #localDevice}); with {@code lane}, it
+     *               runs after the lane's previous member on that device
+     */
     @SuppressWarnings("unchecked")
-    private <T extends TNumber> Operand<T> member(Ops tf, Operand<T> input, int instanceKey, String lane) {
-        String device = lane == null ? null : deviceOf(tf);
-        String chain = device == null ? null : device + " " + lane;
+    private <T extends TNumber> Operand<T> member(Ops tf, Operand<T> input, int instanceKey, String lane,
+            String device) {
+        String local = lane == null ? null : localDevice(device);
+        String chain = local == null ? null : local + " " + lane;
         GraphOperation previous;
         synchronized (this) {
             previous = chain == null ? null : lastInLane.get(chain);
@@ -141,7 +138,7 @@ final class Collectives {
                 .setAttr("merge_op", "Add")
                 .setAttr("final_op", "Id")
                 .setAttr("communication_hint", hint)
-                .setAttr("timeout_seconds", timeoutSeconds)
+                .setAttr("timeout_seconds", 0f)
                 .build();
         synchronized (this) {
             if (chain != null) {
@@ -159,6 +156,19 @@ final class Collectives {
         } catch (UnsupportedOperationException e) {
             return null; // a gradient function's scope: its device is set afterwards (Placement)
         }
+    }
+
+    /**
+     * The device within its process ({@code /job:worker/replica:0/task:1/device:CPU:0} and {@code /device:CPU:0} both
+     * give {@code CPU:0}), which keys the launch order; null for none.
+     */
+    static String localDevice(String device) {
+        if (device == null || device.isEmpty()) {
+            return null;
+        }
+        int at = device.toLowerCase(java.util.Locale.ROOT).lastIndexOf("device:");
+        String tail = at < 0 ? device : device.substring(at + "device:".length());
+        return tail.toUpperCase(java.util.Locale.ROOT);
     }
 
     /**
@@ -210,7 +220,13 @@ final class Collectives {
             @SuppressWarnings("unchecked")
             Operand<TNumber> upstream = (Operand<TNumber>) (Operand<?>) gradients.get(0);
             Collectives c = tag.collectives();
-            Operand<?> reduced = c.member(tf, upstream, c.key("gradient " + tag.name() + " of " + forward), tag.name());
+            // in the lane of its gradient computation, on the device of its forward member (a gradient function's own
+            // scope has no device yet): every device then launches them in the order TensorFlow built them, which is
+            // the same on every replica of every process. Unordered, a pass that differentiates several objectives at
+            // once (MGDA) had hundreds in flight across processes, each holding a thread of TensorFlow's collective
+            // executor, until thread creation failed.
+            Operand<?> reduced = c.member(tf, upstream, c.key("gradient " + tag.name() + " of " + forward), tag.name(),
+                    op.device());
             return List.of(reduced, tf.zerosLike(op.input(1)), tf.zerosLike(op.input(2)),
                     tf.zerosLike(op.input(3)));
         });

@@ -183,7 +183,7 @@ public final class TaskServer {
         long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
         long nextLog = System.nanoTime() + 10_000_000_000L;
         while (true) {
-            List<String> missing = unreachablePeers(1000);
+            String missing = unreachablePeers(1000);
             if (missing.isEmpty()) {
                 return;
             }
@@ -191,11 +191,11 @@ public final class TaskServer {
             if (now >= deadline) {
                 throw new TrainingException("task " + cluster.taskIndex() + " waited " + (long) timeoutSeconds
                         + " s (TRAIN.peer_timeout) for the other tasks of the cluster; still missing: "
-                        + String.join("; ", missing) + ". Start every task (" + cluster.source() + "), or check that"
+                        + missing + ". Start every task (" + cluster.source() + "), or check that"
                         + " this machine can reach them");
             }
             if (now >= nextLog) {
-                LOG.info("task {} waits for {}", cluster.taskIndex(), String.join("; ", missing));
+                LOG.info("task {} waits for {}", cluster.taskIndex(), missing);
                 nextLog = now + 10_000_000_000L;
             }
             try {
@@ -208,22 +208,47 @@ public final class TaskServer {
     }
 
     /**
-     * The other tasks whose server does not accept a TCP connection within {@code timeoutMillis}, each as
-     * {@code task I (host:port): reason}: after a collective failed, the tasks that died or cannot be reached.
+     * A task whose server did not accept a TCP connection.
+     *
+     * @param task    its index
+     * @param address its {@code host:port}
+     * @param refused whether its machine answered that nothing listens there (the task is gone for sure), rather
+     *                than not answering in time
+     * @param reason  what the connection attempt said
      */
-    public List<String> unreachablePeers(int timeoutMillis) {
-        List<String> out = new ArrayList<>();
+    public record Unreachable(int task, String address, boolean refused, String reason) {
+        @Override
+        public String toString() {
+            return "task " + task + " at " + address + " (" + reason + ")";
+        }
+    }
+
+    /**
+     * The other tasks whose server does not accept a TCP connection within {@code timeoutMillis}: after a collective
+     * failed or hangs, the tasks that died or cannot be reached.
+     */
+    public List<Unreachable> probePeers(int timeoutMillis) {
+        List<Unreachable> out = new ArrayList<>();
         for (int t = 0; t < cluster.size(); t++) {
             if (t == cluster.taskIndex()) {
                 continue;
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(cluster.host(t), cluster.port(t)), timeoutMillis);
+            } catch (java.net.ConnectException e) {
+                out.add(new Unreachable(t, cluster.address(t), true, "connection refused"));
+            } catch (java.net.SocketTimeoutException e) {
+                out.add(new Unreachable(t, cluster.address(t), false, "no answer within " + timeoutMillis + " ms"));
             } catch (IOException | RuntimeException e) {
-                out.add("task " + t + " (" + cluster.address(t) + "): " + (e.getMessage() == null
+                out.add(new Unreachable(t, cluster.address(t), false, e.getMessage() == null
                         ? e.getClass().getSimpleName() : e.getMessage()));
             }
         }
         return out;
+    }
+
+    /** {@link #probePeers} as text, {@code task I at host:port (reason); ...}; empty if every task answers. */
+    public String unreachablePeers(int timeoutMillis) {
+        return String.join("; ", probePeers(timeoutMillis).stream().map(Unreachable::toString).toList());
     }
 }

@@ -83,8 +83,8 @@ final class Towers {
         rowsOf(rows, layout.totalReplicas(), allOffsets, allCounts);
         this.offsets = java.util.Arrays.copyOfRange(allOffsets, layout.firstReplica(), layout.firstReplica() + n);
         this.counts = java.util.Arrays.copyOfRange(allCounts, layout.firstReplica(), layout.firstReplica() + n);
-        this.collectives = Collectives.create(layout.totalReplicas(), plan.usesGpu() ? "nccl" : "ring",
-                layout.timeoutSeconds());
+        // no timeout_seconds: see PeerWatchdog for why, and for what notices a hung peer instead
+        this.collectives = Collectives.create(layout.totalReplicas(), plan.usesGpu() ? "nccl" : "ring");
         for (String d : plan.devices()) {
             onDevice.add(Placement.on(Ops.create(graph), d, layout.placementTask()));
         }

@@ -63,6 +63,8 @@ public final class Trainer implements AutoCloseable {
     private final Session session;
     /** This process's server when it is a task of a cluster; empty in one process. */
     private final Optional<TaskServer> server;
+    /** Ends this task if a session run waits on the others longer than the peer timeout; null in one process. */
+    private final PeerWatchdog watchdog;
     /** The step's graph: model, placeholders, losses, optimizer, strategy program, inference passes. */
     private final StepGraph stepGraph;
     private final int cropHeight;
@@ -81,6 +83,7 @@ public final class Trainer implements AutoCloseable {
         ConfigProto config = sessionConfig(b, layout.local());
         // the server first: a task's devices and thread pools are the server's, and it must listen before peers call
         this.server = b.cluster == null ? Optional.empty() : Optional.of(TaskServer.start(b.cluster, config));
+        this.watchdog = server.map(srv -> new PeerWatchdog(srv, b.peerTimeoutSeconds)).orElse(null);
         Graph g = new Graph();
         try {
             this.stepGraph = StepGraph.build(g, new StepGraph.Settings(layout, b.slices, b.cropHeight,
@@ -132,7 +135,7 @@ public final class Trainer implements AutoCloseable {
         server.get().awaitPeers(stepGraph.layout().timeoutSeconds());
         double[][] all;
         try {
-            all = sync.handshake(session, mine);
+            all = watchdog.guard("the start-up handshake", () -> sync.handshake(session, mine));
         } catch (RuntimeException e) {
             throw clusterFailure(e, "joining the cluster");
         }
@@ -159,7 +162,10 @@ public final class Trainer implements AutoCloseable {
                     + String.join("; ", problems));
         }
         try {
-            sync.broadcast(session);
+            watchdog.guard("the broadcast of task 0's variables", () -> {
+                sync.broadcast(session);
+                return null;
+            });
         } catch (RuntimeException e) {
             throw clusterFailure(e, "copying task 0's variables");
         }
@@ -196,18 +202,29 @@ public final class Trainer implements AutoCloseable {
      */
     private TrainingException clusterFailure(RuntimeException e, String during) {
         ClusterSpec cluster = server.get().cluster();
-        List<String> unreachable = server.get().unreachablePeers(2000);
-        String tf = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        List<TaskServer.Unreachable> unreachable = server.get().probePeers(2000);
+        String tf = tensorFlowMessage(e);
         String restart = "Restart every task with --resume RUN (or --resume auto) to continue from the last checkpoint";
         if (!unreachable.isEmpty()) {
             return new TrainingException("task " + cluster.taskIndex() + " stopped while " + during + ": "
-                    + String.join("; ", unreachable) + (unreachable.size() == 1 ? " is" : " are")
-                    + " gone (dead, or unreachable over the network). " + restart + ". TensorFlow: " + tf, e);
+                    + String.join("; ", unreachable.stream().map(TaskServer.Unreachable::toString).toList())
+                    + (unreachable.size() == 1 ? " is" : " are") + " gone (dead, or unreachable over the network). "
+                    + restart + ". TensorFlow: " + tf, e);
         }
         return new TrainingException("task " + cluster.taskIndex() + " stopped while " + during + ": a collective"
                 + " with the other tasks failed, although every task still accepts connections (a task may be stuck,"
                 + " or slower than TRAIN.peer_timeout " + (int) stepGraph.layout().timeoutSeconds() + " s allows). "
                 + restart + ". TensorFlow: " + tf, e);
+    }
+
+    /** TensorFlow's error without its multi-line RPC details: the lines that say what failed, at most 300 chars. */
+    private static String tensorFlowMessage(RuntimeException e) {
+        if (e.getMessage() == null) {
+            return e.toString();
+        }
+        String text = String.join(" ", e.getMessage().lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("{") && !l.startsWith(":{")).toList());
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
 
     /** The cluster this trainer is a task of; empty in one process. */
@@ -226,7 +243,10 @@ public final class Trainer implements AutoCloseable {
             return;
         }
         try {
-            stepGraph.clusterSync().get().barrier(session);
+            watchdog.guard("the final barrier", () -> {
+                stepGraph.clusterSync().get().barrier(session);
+                return null;
+            });
             Thread.sleep(LINGER_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -414,7 +434,8 @@ public final class Trainer implements AutoCloseable {
                 }
             };
             try {
-                outcome = stepGraph.program().run(context);
+                outcome = watchdog == null ? stepGraph.program().run(context)
+                        : watchdog.guard("training step " + (iteration + 1), () -> stepGraph.program().run(context));
             } catch (TrainingException e) {
                 throw e;
             } catch (RuntimeException e) {
