@@ -1,0 +1,163 @@
+package org.mseg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.mseg.pytorch.Npy;
+import org.mseg.pytorch.NpyArray;
+
+/**
+ * {@code train} as two processes of a TensorFlow cluster ({@code TF_CONFIG} on 127.0.0.1, each {@code --devices
+ * cpu:1}, in a private network namespace where the machine allows it), against one process on {@code cpu:2}: the
+ * same global batch split over the same two replicas, so the final checkpoints must compute the same logits. Also:
+ * task 0 alone writes the run folder, a killed task stops the other with exit code 1 naming it, and restarting both
+ * with {@code --resume auto} ends where an uninterrupted run ends.
+ */
+class MultiProcessTrainTest {
+
+    /** The bound on the logits of the final checkpoints, relative to their largest magnitude (at least 1). */
+    private static final double LOGIT_TOLERANCE = 1e-4;
+
+    /** mseg.home of every run here: the synthetic datasets are generated once. */
+    @TempDir
+    static Path home;
+    private static NpyArray input;
+
+    @BeforeAll
+    static void fixedInput() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        float[] x = new float[3 * 65 * 65];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        input = NpyArray.of(x, 1, 3, 65, 65);
+        Npy.write(home.resolve("input.npy"), input);
+    }
+
+    @ParameterizedTest(name = "{0}, {1} steps")
+    @CsvSource({"standard, 12", "mgda, 4", "ccsa, 6"})
+    void twoProcessesOnOneDeviceEachTrainWhatOneProcessOnTwoDevicesTrains(String strategy, int steps,
+            @TempDir Path tmp) throws Exception {
+        Path reference = tmp.resolve("one-process");
+        CliTest.withHome(home, () -> {
+            CliTest.Run r = CliTest.run("train", "--strategy", strategy, "--devices", "cpu:2", "--max-iters",
+                    String.valueOf(steps), "--no-validate", "--quiet", "--out", reference.toString());
+            assertEquals(0, r.code(), r.err());
+        });
+        Path run = tmp.resolve("two-processes");
+        try (LocalCluster cluster = LocalCluster.of(tmp.resolve("cluster"), 2)) {
+            cluster.start(home, List.of("train", "--strategy", strategy, "--devices", "cpu:1", "--max-iters",
+                    String.valueOf(steps), "--no-validate", "--set", "print_freq=1", "--peer-timeout", "120", "--out",
+                    run.toString()));
+            int[] codes = cluster.awaitAll(400);
+            String out0 = cluster.output(0);
+            String out1 = cluster.output(1);
+            assertEquals(0, codes[0], out0);
+            assertEquals(0, codes[1], out1);
+            assertTrue(out0.contains("cluster: task 0 of 2 (" + cluster.address(0) + ") from TF_CONFIG"), out0);
+            assertTrue(out1.contains("cluster: task 1 of 2 (" + cluster.address(1) + ") from TF_CONFIG"), out1);
+            // task 1 logs its steps with its index and writes nothing; task 0 writes the checkpoints
+            assertTrue(out1.lines().anyMatch(l -> l.startsWith("[task 1] step " + steps + "/" + steps)), out1);
+            assertFalse(out1.lines().anyMatch(l -> l.startsWith("checkpoint ")), out1);
+            assertTrue(out0.lines().anyMatch(l -> l.startsWith("checkpoint ")), out0);
+        }
+        assertSameLogits(reference.resolve("checkpoints/iter_" + steps), run.resolve("checkpoints/iter_" + steps),
+                tmp);
+    }
+
+    @Test
+    void aKilledTaskStopsTheOtherAndBothResumeToTheUninterruptedResult(@TempDir Path tmp) throws Exception {
+        int steps = 24;
+        Path run = tmp.resolve("run");
+        List<String> args = new ArrayList<>(List.of("train", "--devices", "cpu:1", "--max-iters",
+                String.valueOf(steps), "--no-validate", "--set", "save_freq=1", "--peer-timeout", "60", "--out",
+                run.toString(), "--resume", "auto"));
+        // the first start makes the synthetic data and the uninterrupted result: one process on cpu:2
+        Path reference = tmp.resolve("uninterrupted");
+        CliTest.withHome(home, () -> {
+            CliTest.Run r = CliTest.run("train", "--devices", "cpu:2", "--max-iters", String.valueOf(steps),
+                    "--no-validate", "--quiet", "--set", "save_freq=1", "--out", reference.toString());
+            assertEquals(0, r.code(), r.err());
+        });
+        try (LocalCluster cluster = LocalCluster.of(tmp.resolve("cluster"), 2)) {
+            cluster.start(home, args);
+            cluster.awaitLine(0, "checkpoint ", 300);
+            long pid = cluster.pid(1);
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+            long killed = System.nanoTime();
+            int code = cluster.awaitExit(0, 90);
+            double seconds = (System.nanoTime() - killed) / 1e9;
+            String out0 = cluster.output(0);
+            assertEquals(1, code, out0);
+            assertTrue(out0.contains("task 1 at " + cluster.address(1)) && out0.contains("is gone"), out0);
+            assertTrue(out0.contains("--resume"), out0);
+            assertTrue(seconds < 60, "task 0 noticed the dead task 1 after " + seconds + " s");
+            assertFalse(Files.exists(run.resolve("checkpoints/iter_" + steps)), "stopped before the end");
+
+            cluster.start(home, args);
+            int[] codes = cluster.awaitAll(400);
+            assertEquals(0, codes[0], cluster.output(0));
+            assertEquals(0, codes[1], cluster.output(1));
+            assertTrue(cluster.output(1).contains("[task 1] trained " + steps + "/" + steps), cluster.output(1));
+        }
+        assertSameLogits(reference.resolve("checkpoints/iter_" + steps), run.resolve("checkpoints/iter_" + steps),
+                tmp);
+    }
+
+    @Test
+    void tasksThatResumeFromDifferentStepsRefuseToStart(@TempDir Path tmp) throws Exception {
+        // task 0 sees a run folder with a checkpoint, task 1 (another --out, as on a machine without the shared
+        // folder) none: both stop before the first step, naming the steps
+        Path run = tmp.resolve("run");
+        CliTest.withHome(home, () -> assertEquals(0, CliTest.run("train", "--max-iters", "1", "--no-validate",
+                "--quiet", "--out", run.toString()).code()));
+        Path elsewhere = tmp.resolve("elsewhere");
+        try (LocalCluster cluster = LocalCluster.of(tmp.resolve("cluster"), 2)) {
+            cluster.start(home, t -> List.of("train", "--max-iters", "2", "--no-validate", "--peer-timeout", "60",
+                    "--out", (t == 0 ? run : elsewhere).toString(), "--resume", "auto"));
+            int[] codes = cluster.awaitAll(300);
+            for (int t = 0; t < 2; t++) {
+                String out = cluster.output(t);
+                assertEquals(2, codes[t], out);
+                assertTrue(out.contains("task 1 (" + cluster.address(1) + ") starts after step 0 and task 0 after"
+                        + " step 1") && out.contains("shared file system"), out);
+            }
+        }
+        assertFalse(Files.exists(run.resolve("checkpoints/iter_2")));
+        assertFalse(Files.exists(elsewhere.resolve("checkpoints")), "task 1 writes nothing");
+    }
+
+    private static void assertSameLogits(Path expected, Path actual, Path tmp) throws Exception {
+        NpyArray a = logits(expected, tmp.resolve("expected.npy"));
+        NpyArray b = logits(actual, tmp.resolve("actual.npy"));
+        assertEquals(a.shapeText(), b.shapeText());
+        double max = 1;
+        double diff = 0;
+        for (int i = 0; i < a.data().length; i++) {
+            max = Math.max(max, Math.abs(a.data()[i]));
+            diff = Math.max(diff, Math.abs(a.data()[i] - b.data()[i]));
+        }
+        assertTrue(diff <= LOGIT_TOLERANCE * max, "logits differ by " + diff + " (largest " + max + ")");
+    }
+
+    private static NpyArray logits(Path checkpoint, Path out) throws Exception {
+        NpyArray[] result = new NpyArray[1];
+        CliTest.withHome(home, () -> {
+            CliTest.Run r = CliTest.run("model", "logits", "--quiet", "--checkpoint", checkpoint.toString(),
+                    "--input", home.resolve("input.npy").toString(), "--out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            result[0] = Npy.read(out);
+        });
+        return result[0];
+    }
+}
