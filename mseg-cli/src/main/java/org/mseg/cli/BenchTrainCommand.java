@@ -97,6 +97,21 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--processes", paramLabel = "N", defaultValue = "1",
+            description = "Also measure N processes on 127.0.0.1 as one TensorFlow cluster (each on the --devices"
+                    + " plan, every replica on --batch crops, fixed batch), after one process measured in this"
+                    + " process: s/step, crops/s, all-reduce time and scaling efficiency against the one process"
+                    + " (default: ${DEFAULT-VALUE}). The tasks' gRPC servers listen on all interfaces while they"
+                    + " run: on a shared machine, run the command inside `unshare -n` (then `ip link set lo up`).")
+    int processes;
+
+    /** Set on the tasks that --processes starts: the cluster they form (not for users: see train --cluster). */
+    @Option(names = "--bench-cluster", hidden = true)
+    String benchCluster;
+
+    @Option(names = "--bench-task", hidden = true)
+    Integer benchTask;
+
     /** The timings of one precision on one device plan. */
     private record Timing(Plan plan, Precision precision, double constant, double loaded, double allReduce) {
     }
@@ -148,6 +163,13 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (steps < 1 || batch < 1) {
             throw new ParameterException(spec.commandLine(), "--steps and --batch must be at least 1");
         }
+        if (processes < 1) {
+            throw new ParameterException(spec.commandLine(), "--processes must be at least 1");
+        }
+        if (processes > 1 && (deviceSpecs(deviceLists).size() > 1 || precisions.size() > 1)) {
+            throw new ParameterException(spec.commandLine(), "--processes measures one --devices plan in one"
+                    + " --precision; give one of each");
+        }
         PluginEnvironment env = plugins.environment();
         ModelProvider provider = model.provider(env);
         int classes = 194;
@@ -184,10 +206,15 @@ final class BenchTrainCommand implements Callable<Integer> {
             int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
             List<Timing> timings = new ArrayList<>();
             long trainable = 0;
+            Optional<org.mseg.engine.ClusterSpec> task = benchCluster == null ? Optional.empty()
+                    : Optional.of(org.mseg.engine.ClusterSpec.explicit(benchCluster, benchTask));
+            int tasks = task.map(org.mseg.engine.ClusterSpec::size).orElse(1);
             for (Plan plan : plans) {
-                int rows = batch * plan.devices().replicas();
+                int rows = batch * plan.devices().replicas() * tasks;
                 for (Precision precision : measured) {
-                    try (Trainer trainer = Trainer.builder()
+                    Trainer.Builder builder = Trainer.builder();
+                    task.ifPresent(c -> builder.cluster(c, 300, "bench"));
+                    try (Trainer trainer = builder
                             .devices(plan.devices())
                             .model(tf -> GraphModels.build(provider, modelSpec, tf, 0L))
                             .slices(List.of(new DatasetSlice(DATASET, 0, rows)))
@@ -207,8 +234,23 @@ final class BenchTrainCommand implements Callable<Integer> {
                         timings.add(new Timing(plan, precision, constant, loaded, allReduce));
                         trainable = trainer.model().parameterGroups().stream()
                                 .flatMap(g -> g.variables().stream()).mapToLong(v -> v.shape().size()).sum();
+                        trainer.leaveCluster();
                     }
                 }
+            }
+            if (task.isPresent()) {
+                // a task started by --processes: its numbers, for the process that started it
+                Timing t = timings.get(0);
+                spec.commandLine().getOut().println(Json.write(Map.of("task", task.get().taskIndex(),
+                        "s_per_step_const", t.constant(), "allreduce_s_per_step", t.allReduce()), false));
+                spec.commandLine().getOut().flush();
+                return MsegCommand.OK;
+            }
+            if (processes > 1) {
+                reportProcesses(provider.name() + " " + modelSpec.variant(), trainable, timings.get(0),
+                        ProcessBench.run(processes, plans.get(0).spec(), measured.get(0), crop, batch, steps,
+                                provider.name(), modelSpec.variant()));
+                return MsegCommand.OK;
             }
             report(provider.name() + " " + modelSpec.variant(), classes, trainable, timings);
             return MsegCommand.OK;
@@ -322,6 +364,54 @@ final class BenchTrainCommand implements Callable<Integer> {
                             t.loaded() / t.constant());
                 }
             }
+        }
+        out.flush();
+    }
+
+    /**
+     * The report of {@code --processes}: one process (measured here) against the cluster of processes (task 0's
+     * median step, every task's all-reduce), crops/s over all replicas of all processes, and the scaling efficiency
+     * (crops/s ratio divided by the process count).
+     */
+    private void reportProcesses(String modelName, long params, Timing one, ProcessBench.Result cluster) {
+        PrintWriter out = spec.commandLine().getOut();
+        int replicas = one.plan().devices().replicas();
+        double oneRate = batch * replicas / one.constant();
+        double clusterRate = batch * replicas * (double) processes / cluster.secondsPerStep();
+        double efficiency = clusterRate / oneRate / processes;
+        Optional<String> cpu = cpuModel();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", modelName);
+            m.put("params", params);
+            m.put("crop", crop);
+            m.put("batch", batch);
+            m.put("steps", steps);
+            m.put("precision", one.precision().configName());
+            m.put("device_spec", one.plan().spec());
+            m.put("processes", processes);
+            m.put("one_process", Map.of("s_per_step", round(one.constant()), "crops_per_s", round(oneRate)));
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("s_per_step", round(cluster.secondsPerStep()));
+            c.put("crops_per_s", round(clusterRate));
+            c.put("allreduce_s_per_step", Math.round(cluster.allReduceSeconds() * 1e6) / 1e6);
+            c.put("allreduce_share", round(cluster.allReduceSeconds() / cluster.secondsPerStep()));
+            c.put("gradient_mb", round(params * 4 / 1e6));
+            m.put("cluster", c);
+            m.put("scaling_efficiency", round(efficiency));
+            m.put("transport", "grpc on 127.0.0.1");
+            m.put("cpu_model", cpu.orElse(null));
+            m.put("cores", Runtime.getRuntime().availableProcessors());
+            out.println(Json.write(m, false));
+        } else {
+            out.printf(Locale.ROOT, "%s, %,d trainable parameters (%.1f MB of gradients), %d crops per replica at"
+                    + " %dx%d, --devices %s, median of %d steps after one warm-up%s:%n", modelName, params,
+                    params * 4 / 1e6, batch, crop, crop, one.plan().spec(), steps, cpu.map(x -> ", " + x).orElse(""));
+            out.printf(Locale.ROOT, "  1 process:   %.3f s/step, %.2f crops/s%n", one.constant(), oneRate);
+            out.printf(Locale.ROOT, "  %d processes: %.3f s/step, %.2f crops/s, scaling efficiency %.2f; all-reduce"
+                    + " of the gradients on its own %.4f s (%.0f%% of a step)%n", processes,
+                    cluster.secondsPerStep(), clusterRate, efficiency, cluster.allReduceSeconds(),
+                    100 * cluster.allReduceSeconds() / cluster.secondsPerStep());
         }
         out.flush();
     }

@@ -154,7 +154,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Optional<ClusterSpec> clusterSpec = clusterSpec();
-        String taskPrefix = clusterSpec.map(c -> "[task " + c.taskIndex() + "] ").orElse("");
+        // task 0's lines are the run's log; the others say whose they are
+        String taskPrefix = clusterSpec.filter(c -> !c.chief()).map(c -> "[task " + c.taskIndex() + "] ").orElse("");
         if (peerTimeout != null && peerTimeout < 1) {
             throw new ConfigException("--peer-timeout must be at least 1 second, got " + peerTimeout);
         }

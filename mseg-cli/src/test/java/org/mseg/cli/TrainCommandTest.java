@@ -51,6 +51,25 @@ class TrainCommandTest {
     }
 
     @Test
+    void clusterOptionsAreCheckedBeforeAnythingStarts() {
+        CliTest.Run index = CliTest.run("train", "--task-index", "1");
+        assertEquals(2, index.code());
+        assertTrue(index.err().contains("--cluster"), index.err());
+        CliTest.Run noIndex = CliTest.run("train", "--cluster", "127.0.0.1:23456,127.0.0.1:23457");
+        assertEquals(2, noIndex.code());
+        assertTrue(noIndex.err().contains("--task-index"), noIndex.err());
+        CliTest.Run bad = CliTest.run("train", "--cluster", "127.0.0.1:23456,127.0.0.1", "--task-index", "0");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("127.0.0.1"), bad.err());
+        CliTest.Run auto = CliTest.run("train", "--resume", "auto");
+        assertEquals(2, auto.code());
+        assertTrue(auto.err().contains("--resume auto") && auto.err().contains("--out"), auto.err());
+        CliTest.Run timeout = CliTest.run("train", "--peer-timeout", "0");
+        assertEquals(2, timeout.code());
+        assertTrue(timeout.err().contains("--peer-timeout"), timeout.err());
+    }
+
+    @Test
     void malformedDevicesNameTheOptionAndTheAcceptedForms() {
         CliTest.Run r = CliTest.run("train", "--devices", "cpu:0");
         assertEquals(2, r.code());

@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param local          this process's devices (never {@link DevicePlan#single()} in a cluster: its devices are named)
  * @param task           this process's task index (0 outside a cluster)
  * @param tasks          processes of the cluster (1 outside a cluster)
- * @param timeoutSeconds how long a collective waits for its other members (0: forever; set in a cluster)
+ * @param timeoutSeconds how long a session run may wait for the other tasks (0: forever; set in a cluster)
+ * @param gradientType   the type gradients are summed in across replicas: {@code fp32}, or {@code bf16}/{@code fp16}
+ *                       to halve the bytes exchanged (rounded before the sum, widened after it)
  */
-record ReplicaLayout(DevicePlan local, int task, int tasks, float timeoutSeconds) {
+record ReplicaLayout(DevicePlan local, int task, int tasks, float timeoutSeconds, String gradientType) {
 
     ReplicaLayout {
         Objects.requireNonNull(local, "local");
@@ -24,20 +26,26 @@ record ReplicaLayout(DevicePlan local, int task, int tasks, float timeoutSeconds
         if (tasks > 1 && local.devices().isEmpty()) {
             throw new IllegalArgumentException("a cluster task needs named devices, got " + local);
         }
+        if (!GRADIENT_TYPES.contains(gradientType)) {
+            throw new IllegalArgumentException("gradient type " + gradientType + " is not one of " + GRADIENT_TYPES);
+        }
     }
 
-    /** One process on {@code plan}. */
-    static ReplicaLayout of(DevicePlan plan) {
-        return new ReplicaLayout(plan, 0, 1, 0f);
+    /** What {@link #gradientType} may be ({@code TRAIN.allreduce_precision}). */
+    static final List<String> GRADIENT_TYPES = List.of("fp32", "bf16", "fp16");
+
+    /** One process on {@code plan}, gradients summed in {@code gradientType}. */
+    static ReplicaLayout of(DevicePlan plan, String gradientType) {
+        return new ReplicaLayout(plan, 0, 1, 0f, gradientType);
     }
 
     /**
      * Task {@code task} of {@code tasks} on {@code plan}: TensorFlow's default placement becomes the explicit
      * {@code cpu:0}, because ops of a cluster session name their task.
      */
-    static ReplicaLayout cluster(DevicePlan plan, int task, int tasks, float timeoutSeconds) {
+    static ReplicaLayout cluster(DevicePlan plan, int task, int tasks, float timeoutSeconds, String gradientType) {
         DevicePlan named = plan.devices().isEmpty() ? new DevicePlan(List.of("cpu:0")) : plan;
-        return new ReplicaLayout(named, task, tasks, timeoutSeconds);
+        return new ReplicaLayout(named, task, tasks, timeoutSeconds, gradientType);
     }
 
     /** Whether the replicas span several processes. */

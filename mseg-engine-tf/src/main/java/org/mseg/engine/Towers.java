@@ -22,7 +22,10 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TIntegral;
 
 /**
@@ -324,7 +327,7 @@ final class Towers {
                 }
                 contributions.add(flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0)));
             }
-            Operand<TFloat32> sum = reduce("gradients " + call + " bucket " + bucket, contributions, lane);
+            Operand<TFloat32> sum = reduceGradients("gradients " + call + " bucket " + bucket, contributions, lane);
             long at = 0;
             for (int i = start; i < end; i++) {
                 long n = variables.get(i).shape().size();
@@ -334,6 +337,34 @@ final class Towers {
             }
         }
         return List.of(sums);
+    }
+
+    /**
+     * {@link #reduce} of gradient buckets in the layout's gradient type: each replica rounds its contribution to
+     * bfloat16 or float16 on its device, the sum travels in that type, and the first device widens it again.
+     */
+    private Operand<TFloat32> reduceGradients(String name, List<Operand<TFloat32>> contributions, String lane) {
+        Class<? extends TNumber> type = switch (layout.gradientType()) {
+            case "bf16" -> TBfloat16.class;
+            case "fp16" -> TFloat16.class;
+            default -> null;
+        };
+        if (type == null) {
+            return reduce(name, contributions, lane);
+        }
+        List<Op> others = new ArrayList<>();
+        Operand<? extends TNumber> first = null;
+        for (int r = 0; r < contributions.size(); r++) {
+            Ops tf = onDevice.get(r);
+            Operand<? extends TNumber> narrow = tf.dtypes.cast(contributions.get(r), type);
+            Operand<? extends TNumber> member = collectives.sum(tf, narrow, name, lane);
+            if (r == 0) {
+                first = member;
+            } else {
+                others.add(tf.identity(member));
+            }
+        }
+        return head.withControlDependencies(others).dtypes.cast(first, TFloat32.class);
     }
 
     @SuppressWarnings("unchecked")
@@ -375,7 +406,12 @@ final class Towers {
                 for (int r = 0; r < plan.replicas(); r++) {
                     Ops tf = onDevice.get(r);
                     Operand<TFloat32> zeros = tf.fill(tf.constant(new long[] {size}), tf.constant(0f));
-                    all.add(tf.identity(collectives.unorderedSum(tf, zeros, "all-reduce probe bucket " + b)));
+                    Operand<? extends TNumber> sent = switch (layout.gradientType()) {
+                        case "bf16" -> tf.dtypes.cast(zeros, TBfloat16.class);
+                        case "fp16" -> tf.dtypes.cast(zeros, TFloat16.class);
+                        default -> zeros;
+                    };
+                    all.add(tf.identity(collectives.unorderedSum(tf, sent, "all-reduce probe bucket " + b)));
                 }
             }
             allReduceProbe = head.withControlDependencies(all).noOp();

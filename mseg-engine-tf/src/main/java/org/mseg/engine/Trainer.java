@@ -78,8 +78,9 @@ public final class Trainer implements AutoCloseable {
         this.schedule = Objects.requireNonNull(b.schedule, "schedule");
         this.cropHeight = b.cropHeight;
         this.cropWidth = b.cropWidth;
-        ReplicaLayout layout = b.cluster == null ? ReplicaLayout.of(b.devices)
-                : ReplicaLayout.cluster(b.devices, b.cluster.taskIndex(), b.cluster.size(), b.peerTimeoutSeconds);
+        ReplicaLayout layout = b.cluster == null ? ReplicaLayout.of(b.devices, b.gradientType)
+                : ReplicaLayout.cluster(b.devices, b.cluster.taskIndex(), b.cluster.size(), b.peerTimeoutSeconds,
+                        b.gradientType);
         ConfigProto config = sessionConfig(b, layout.local());
         // the server first: a task's devices and thread pools are the server's, and it must listen before peers call
         this.server = b.cluster == null ? Optional.empty() : Optional.of(TaskServer.start(b.cluster, config));
@@ -576,6 +577,7 @@ public final class Trainer implements AutoCloseable {
         private ClusterSpec cluster;
         private float peerTimeoutSeconds;
         private String clusterCheck = "";
+        private String gradientType = "fp32";
         private float initialLossScale = DynamicLossScale.DEFAULT_INITIAL_SCALE;
         private int lossScaleGrowthInterval = DynamicLossScale.DEFAULT_GROWTH_INTERVAL;
 
@@ -599,6 +601,21 @@ public final class Trainer implements AutoCloseable {
             this.cluster = Objects.requireNonNull(cluster, "cluster");
             this.peerTimeoutSeconds = timeoutSeconds;
             this.clusterCheck = Objects.requireNonNull(setupCheck, "setupCheck");
+            return this;
+        }
+
+        /**
+         * The type the replicas' gradients are summed in ({@code TRAIN.allreduce_precision}): {@code fp32} (default,
+         * exact), or {@code bf16} / {@code fp16}, which halve the bytes every all-reduce moves at the cost of
+         * rounding each replica's gradient (bf16 keeps float32's range with 8 bits of mantissa; fp16 keeps 11 bits
+         * but overflows above 65504). Only several replicas read it.
+         */
+        public Builder allReducePrecision(String type) {
+            if (!ReplicaLayout.GRADIENT_TYPES.contains(type)) {
+                throw new IllegalArgumentException("all-reduce precision must be one of " + ReplicaLayout.GRADIENT_TYPES
+                        + ", was " + type);
+            }
+            this.gradientType = type;
             return this;
         }
 

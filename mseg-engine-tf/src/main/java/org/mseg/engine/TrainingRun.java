@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * scale_min, scale_max, short_size, rotate_min, rotate_max, ignore_label, aux_weight, num_examples, train_gpu,
  * batch_size, dataset_gpu_mapping, base_lr, power, momentum, weight_decay, manual_seed, save_freq (epochs of the
  * first dataset), keep_checkpoints, weight, resume, auto_resume, skip_bad, max_image_pixels,
- * permit_paths_outside_root, precision, devices} ({@code precision} comes from {@code opt_level} when unset; checkpoints
+ * permit_paths_outside_root, precision, devices, allreduce_precision, peer_timeout} ({@code precision} comes from {@code opt_level} when unset; checkpoints
  * record it, and a run resumes only in the precision it started with).
  */
 public final class TrainingRun {
@@ -194,7 +194,8 @@ public final class TrainingRun {
                     .auxWeight((float) c.getDouble("aux_weight"))
                     .ignoreLabel(setup.ignoreLabel())
                     .evalSize(setup.cropHeight(), setup.cropWidth())
-                    .precision(setup.precision());
+                    .precision(setup.precision())
+                    .allReducePrecision(c.getString("allreduce_precision"));
             o.cluster().ifPresent(cluster -> builder.cluster(cluster, c.getInt("peer_timeout"), "seed "
                     + setup.seed() + ", strategy " + setup.strategyName() + " " + setup.strategyOptions()
                     + ", datasets " + setup.datasets() + ", max_iters " + setup.maxIters()));

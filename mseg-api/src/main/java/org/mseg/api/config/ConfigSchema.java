@@ -552,6 +552,8 @@ public final class ConfigSchema {
                         + " devices")
                 .unused("world_size", KeyType.INT, "the cluster's size comes from TF_CONFIG, Slurm or --cluster")
                 .unused("rank", KeyType.INT, "the task index comes from TF_CONFIG, Slurm or --task-index")
+                .choice("allreduce_precision", "fp32", List.of("fp32", "bf16", "fp16"), "the type several"
+                        + " replicas sum their gradients in: fp32 (exact), or bf16/fp16 to halve the bytes exchanged")
                 .set("peer_timeout", KeyType.INT, 300, "seconds a task of a multi-process run waits for the others"
                         + " (at start-up, and in each all-reduce) before it stops, naming the tasks that are gone")
                 .range(ValueRange.positive())

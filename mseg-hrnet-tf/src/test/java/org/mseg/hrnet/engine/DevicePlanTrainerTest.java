@@ -43,6 +43,42 @@ class DevicePlanTrainerTest {
         return Toy.trainer(SIZE, SLICES, lr, STEPS, 11).devices(plan).precision(precision).build();
     }
 
+    /**
+     * {@code allreduce_precision} bf16 and fp16: after one step at frozen weights the momentum buffers hold the summed
+     * gradients, rounded twice (each replica's share, then the sum) in the narrow type. Every variable must stay within
+     * four unit roundoffs of its largest value (plus fp16's smallest subnormal, for gradients that underflow), and
+     * differ from the float32 sum somewhere: the gradients did travel narrow.
+     */
+    @Test
+    void compressedGradientsDifferFromFloat32ByTheirRoundingOnly() {
+        List<Batch> one = batches(1);
+        var exact = DataParallelCheck.train(p -> trainer(p, 1e-12, Precision.FP32), TWO, one);
+        for (String type : List.of("bf16", "fp16")) {
+            double unit = type.equals("bf16") ? Math.scalb(1.0, -9) : Math.scalb(1.0, -12);
+            double tiny = type.equals("bf16") ? 0 : Math.scalb(1.0, -24);
+            var narrow = DataParallelCheck.train(p -> Toy.trainer(SIZE, SLICES, 1e-12, STEPS, 11).devices(p)
+                    .allReducePrecision(type).build(), TWO, one);
+            double largest = 0;
+            for (var e : exact.variables().entrySet()) {
+                float[] x = e.getValue();
+                float[] y = narrow.variables().get(e.getKey());
+                double scale = 0;
+                for (float v : x) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                for (int i = 0; i < x.length; i++) {
+                    double d = Math.abs(x[i] - y[i]);
+                    largest = Math.max(largest, d);
+                    assertTrue(d <= 4 * unit * scale + tiny, type + ": " + e.getKey() + "[" + i + "] " + x[i]
+                            + " vs " + y[i] + " (largest value " + scale + ")");
+                }
+            }
+            assertTrue(largest > 0, type + ": nothing was rounded, so the gradients did not travel in " + type);
+            System.out.printf("allreduce_precision %s: largest difference to float32 after one step %.3g%n", type,
+                    largest);
+        }
+    }
+
     private static Map<String, float[]> train(DevicePlan plan) {
         return DataParallelCheck.train(p -> trainer(p, 0.05, Precision.FP32), plan, batches(3)).variables();
     }

@@ -1,0 +1,131 @@
+package org.mseg.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.mseg.api.TrainingException;
+import org.mseg.api.config.Precision;
+import org.mseg.api.json.Json;
+
+/**
+ * The cluster half of {@code bench train --processes N}: starts N copies of this JVM (same Java, module path and JVM
+ * options, read from {@code /proc/self/cmdline}), each running {@code bench train} as one task of a cluster on
+ * 127.0.0.1 with free ports, waits for them (bounded), and reads the numbers each prints as its last line.
+ */
+final class ProcessBench {
+
+    /** How long the tasks may take together. */
+    private static final long LIMIT_SECONDS = 3600;
+
+    /**
+     * @param secondsPerStep   median fixed-batch step of task 0 (the tasks step in lockstep)
+     * @param allReduceSeconds the isolated all-reduce of one step's gradients, the slowest task's
+     */
+    record Result(double secondsPerStep, double allReduceSeconds) {
+    }
+
+    private ProcessBench() {
+    }
+
+    static Result run(int processes, String devices, Precision precision, int crop, int batch, int steps, String arch,
+            String variant) throws IOException, InterruptedException {
+        List<String> jvm = thisJvm();
+        List<String> addresses = new ArrayList<>();
+        for (int t = 0; t < processes; t++) {
+            addresses.add("127.0.0.1:" + freePort());
+        }
+        List<Process> tasks = new ArrayList<>();
+        List<CompletableFuture<String>> outputs = new ArrayList<>();
+        try {
+            for (int t = 0; t < processes; t++) {
+                List<String> command = new ArrayList<>(jvm);
+                command.addAll(List.of("bench", "train", "--quiet", "--arch", arch, "--variant", variant, "--crop",
+                        String.valueOf(crop), "--batch", String.valueOf(batch), "--steps", String.valueOf(steps),
+                        "--devices", devices, "--precision", precision.configName(), "--no-loader", "--json",
+                        "--bench-cluster", String.join(",", addresses), "--bench-task", String.valueOf(t)));
+                ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+                pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
+                Process p = pb.start();
+                tasks.add(p);
+                outputs.add(CompletableFuture.supplyAsync(() -> read(p.getInputStream())));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
+            double step = Double.NaN;
+            double allReduce = 0;
+            for (int t = 0; t < processes; t++) {
+                Process p = tasks.get(t);
+                if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    throw new TrainingException("bench task " + t + " did not finish within " + LIMIT_SECONDS + " s");
+                }
+                String out = outputs.get(t).join();
+                if (p.exitValue() != 0) {
+                    throw new TrainingException("bench task " + t + " failed (exit code " + p.exitValue() + "):\n"
+                            + tail(out));
+                }
+                String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(
+                        () -> new TrainingException("bench task printed no result:\n" + tail(out)));
+                Map<?, ?> m = (Map<?, ?>) Json.parse(last, "bench task " + t);
+                if (t == 0) {
+                    step = ((Number) m.get("s_per_step_const")).doubleValue();
+                }
+                allReduce = Math.max(allReduce, ((Number) m.get("allreduce_s_per_step")).doubleValue());
+            }
+            return new Result(step, allReduce);
+        } finally {
+            for (Process p : tasks) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** This JVM's command up to its main module or class: the same Java, module path and options. */
+    static List<String> thisJvm() throws IOException {
+        byte[] raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+        List<String> words = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                words.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if ((w.equals("--module") || w.equals("-m")) && i + 1 < words.size()) {
+                return List.copyOf(words.subList(0, i + 2));
+            }
+            if (w.startsWith("--module=") || w.equals(Main.class.getName())) {
+                return List.copyOf(words.subList(0, i + 1));
+            }
+        }
+        throw new TrainingException("bench train --processes starts copies of this JVM, but its command line does not"
+                + " name the main module or " + Main.class.getName() + ": run it through bin/mseg-cli");
+    }
+
+    private static String read(InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(output unreadable: " + e + ")";
+        }
+    }
+
+    private static String tail(String text) {
+        List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
