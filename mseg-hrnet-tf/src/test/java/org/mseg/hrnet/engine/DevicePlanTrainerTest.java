@@ -282,7 +282,7 @@ class DevicePlanTrainerTest {
     void moreDevicesThanCropsAreRefused() {
         ConfigException e = assertThrows(ConfigException.class, () -> Toy.trainer(SIZE, SLICES, 0.05, 3, 11)
                 .devices(new DevicePlan(List.of("cpu:0", "cpu:1", "cpu:2", "cpu:3", "cpu:4"))).build());
-        assertTrue(e.getMessage().contains("5 devices for 4 crops"), e.getMessage());
+        assertTrue(e.getMessage().contains("5 replicas (devices of all processes) for 4 crops"), e.getMessage());
     }
 
     @Test
