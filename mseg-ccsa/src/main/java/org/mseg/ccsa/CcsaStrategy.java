@@ -123,6 +123,12 @@ public final class CcsaStrategy implements TensorFlowStrategy {
         return new Program(objective, domains, total, contrastive, crossEntropy, datasetLosses, train);
     }
 
+    /** Pairs are sampled from the labels of the whole batch (they may join crops of different replicas). */
+    @Override
+    public boolean readsWholeBatch() {
+        return true;
+    }
+
     /** The per-step program: sample, feed, one update. */
     private static final class Program implements StepProgram {
         private final CcsaObjective objective;

@@ -226,6 +226,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                                     .environment(env).dataRoot(data.dataRoot())
                                     .listsFolder(Optional.of(data.listsFolder())).target(LabelTarget.UNIVERSAL)
                                     .streams(List.of(new StreamSpec(DATASET, "train", rows))).params(params)
+                                    .rows(trainer.firstFedRow(), trainer.fedRows())
                                     .train(true).threads(cores).prefetch(2).seed(1).build())) {
                         Batch fixed = source.next();
                         double constant = median(time(trainer, () -> fixed));

@@ -114,6 +114,37 @@ class MultiProcessTrainTest {
                 tmp);
     }
 
+    /**
+     * A task that hangs (SIGSTOP: its machine still accepts connections, it just never answers) is noticed by the
+     * watchdog after --peer-timeout, not before, and the waiting task exits with code 1.
+     */
+    @Test
+    void aHungTaskStopsTheOtherAfterThePeerTimeout(@TempDir Path tmp) throws Exception {
+        int timeout = 12;
+        try (LocalCluster cluster = LocalCluster.of(tmp.resolve("cluster"), 2)) {
+            cluster.start(home, List.of("train", "--max-iters", "400", "--no-validate", "--set", "print_freq=1",
+                    "--peer-timeout", String.valueOf(timeout), "--out", tmp.resolve("run").toString()));
+            cluster.awaitLine(0, "step 2/", 300);
+            long pid = cluster.pid(1);
+            Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(pid)).start();
+            assertEquals(0, stop.waitFor());
+            long stopped = System.nanoTime();
+            try {
+                int code = cluster.awaitExit(0, 3 * timeout + 30);
+                double seconds = (System.nanoTime() - stopped) / 1e9;
+                String out0 = cluster.output(0);
+                assertEquals(1, code, out0);
+                assertTrue(out0.contains("waited") && out0.contains("TRAIN.peer_timeout " + timeout + " s")
+                        && out0.contains("every task still accepts connections"), out0);
+                // a step already under way when task 1 stopped may have run for a while: at least the timeout less a
+                // step, at most the timeout plus the watchdog's probe and period
+                assertTrue(seconds >= timeout - 5 && seconds <= timeout + 20, "exited after " + seconds + " s");
+            } finally {
+                new ProcessBuilder("kill", "-KILL", String.valueOf(pid)).start().waitFor();
+            }
+        }
+    }
+
     @Test
     void tasksThatResumeFromDifferentStepsRefuseToStart(@TempDir Path tmp) throws Exception {
         // task 0 sees a run folder with a checkpoint, task 1 (another --out, as on a machine without the shared
@@ -147,6 +178,8 @@ class MultiProcessTrainTest {
             max = Math.max(max, Math.abs(a.data()[i]));
             diff = Math.max(diff, Math.abs(a.data()[i] - b.data()[i]));
         }
+        System.out.printf("final logits of %s vs %s: largest difference %.3g (largest logit %.3g)%n", expected,
+                actual, diff, max);
         assertTrue(diff <= LOGIT_TOLERANCE * max, "logits differ by " + diff + " (largest " + max + ")");
     }
 

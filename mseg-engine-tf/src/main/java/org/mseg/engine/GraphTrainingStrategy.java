@@ -32,4 +32,14 @@ public interface GraphTrainingStrategy {
      * @throws org.mseg.api.ConfigException if an option is invalid for this model or batch layout
      */
     StepProgram build(StrategyContext context);
+
+    /**
+     * Whether the step program reads the batch's images or labels in Java ({@link StepContext#batch()}), as CCSA
+     * reads the labels to sample its pixel pairs. In a cluster of processes each process then loads the whole batch;
+     * otherwise each loads and feeds only the rows of its own replicas (the default), and {@link StepContext#batch()}
+     * holds only those.
+     */
+    default boolean readsWholeBatch() {
+        return false;
+    }
 }

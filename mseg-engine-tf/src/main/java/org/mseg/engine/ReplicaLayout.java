@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param timeoutSeconds how long a session run may wait for the other tasks (0: forever; set in a cluster)
  * @param gradientType   the type gradients are summed in across replicas: {@code fp32}, or {@code bf16}/{@code fp16}
  *                       to halve the bytes exchanged (rounded before the sum, widened after it)
+ * @param wholeBatch     whether this process is fed every row of a step (its strategy reads the batch in Java), or
+ *                       only its replicas' rows ({@link #fedRows})
  */
-record ReplicaLayout(DevicePlan local, int task, int tasks, float timeoutSeconds, String gradientType) {
+record ReplicaLayout(DevicePlan local, int task, int tasks, float timeoutSeconds, String gradientType,
+        boolean wholeBatch) {
 
     ReplicaLayout {
         Objects.requireNonNull(local, "local");
@@ -34,18 +37,37 @@ record ReplicaLayout(DevicePlan local, int task, int tasks, float timeoutSeconds
     /** What {@link #gradientType} may be ({@code TRAIN.allreduce_precision}). */
     static final List<String> GRADIENT_TYPES = List.of("fp32", "bf16", "fp16");
 
-    /** One process on {@code plan}, gradients summed in {@code gradientType}. */
+    /** One process on {@code plan}, gradients summed in {@code gradientType}; it is fed every row. */
     static ReplicaLayout of(DevicePlan plan, String gradientType) {
-        return new ReplicaLayout(plan, 0, 1, 0f, gradientType);
+        return new ReplicaLayout(plan, 0, 1, 0f, gradientType, true);
     }
 
     /**
      * Task {@code task} of {@code tasks} on {@code plan}: TensorFlow's default placement becomes the explicit
      * {@code cpu:0}, because ops of a cluster session name their task.
      */
-    static ReplicaLayout cluster(DevicePlan plan, int task, int tasks, float timeoutSeconds, String gradientType) {
+    static ReplicaLayout cluster(DevicePlan plan, int task, int tasks, float timeoutSeconds, String gradientType,
+            boolean wholeBatch) {
         DevicePlan named = plan.devices().isEmpty() ? new DevicePlan(List.of("cpu:0")) : plan;
-        return new ReplicaLayout(named, task, tasks, timeoutSeconds, gradientType);
+        return new ReplicaLayout(named, task, tasks, timeoutSeconds, gradientType, wholeBatch);
+    }
+
+    /**
+     * The rows of a step of {@code rows} crops that this process is fed, {@code {first, count}}: all of them, or the
+     * contiguous rows of its replicas ({@link Towers#rowsOf}).
+     */
+    int[] fedRows(int rows) {
+        if (wholeBatch || !distributed()) {
+            return new int[] {0, rows};
+        }
+        int[] offsets = new int[totalReplicas()];
+        int[] counts = new int[totalReplicas()];
+        Towers.rowsOf(rows, totalReplicas(), offsets, counts);
+        int count = 0;
+        for (int r = firstReplica(); r < firstReplica() + localReplicas(); r++) {
+            count += counts[r];
+        }
+        return new int[] {offsets[firstReplica()], count};
     }
 
     /** Whether the replicas span several processes. */

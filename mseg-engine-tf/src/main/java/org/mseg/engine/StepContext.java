@@ -14,7 +14,11 @@ public interface StepContext {
     /** Steps completed before this one (0 for the first step). */
     long iteration();
 
-    /** This step's batch (labels can be read in Java, e.g. to sample CCSA pixel pairs). */
+    /**
+     * This step's batch (labels can be read in Java, e.g. to sample CCSA pixel pairs). In a cluster of processes it
+     * holds only this process's rows ({@link Batch#firstRow()}, {@link Batch#rowCount()}) unless the strategy
+     * {@link GraphTrainingStrategy#readsWholeBatch reads the whole batch}.
+     */
     Batch batch();
 
     /** The scheduled learning rate of this step (already fed). */

@@ -41,6 +41,8 @@ final class StepGraph {
 
     private final DevicePlan devices;
     private final ReplicaLayout layout;
+    /** The rows of every step fed to this process, {@code {first, count}}. */
+    private final int[] fedRows;
     private final GraphModel model;
     private final List<DatasetSlice> slices;
     private final Placeholder<TFloat32> images;
@@ -76,16 +78,17 @@ final class StepGraph {
         this.precision = b.precision();
         LowPrecisionKernels.require(precision, "Trainer.Builder.precision"); // before any graph is built
         int rows = slices.stream().mapToInt(DatasetSlice::count).sum();
+        this.fedRows = layout.fedRows(rows);
         Ops tf = placed(Ops.create(g), layout);
         this.model = b.modelFactory().apply(tf);
         this.lossScale = precision == Precision.FP16
                 ? Optional.of(new DynamicLossScale(tf, b.initialLossScale(), b.lossScaleGrowthInterval()))
                 : Optional.empty();
         this.images = tf.withName("images").placeholder(TFloat32.class,
-                Placeholder.shape(Shape.of(rows, b.cropHeight(), b.cropWidth(), 3)));
+                Placeholder.shape(Shape.of(fedRows[1], b.cropHeight(), b.cropWidth(), 3)));
         this.labelBits = LabelBuffer.bitsFor(b.ignoreLabel());
         this.labels = tf.withName("labels").placeholder(labelType(),
-                Placeholder.shape(Shape.of(rows, b.cropHeight(), b.cropWidth())));
+                Placeholder.shape(Shape.of(fedRows[1], b.cropHeight(), b.cropWidth())));
         ModelOutputs forward;
         SegmentationLoss loss;
         Optional<SegmentationLoss> aux;
@@ -95,7 +98,8 @@ final class StepGraph {
             loss = SegmentationLoss.build(tf, forward.logits(), labels, slices, b.ignoreLabel());
             aux = forward.auxLogits().map(a -> SegmentationLoss.build(tf, a, labels, slices, b.ignoreLabel()));
         } else {
-            Towers t = new Towers(g, tf, layout, model, images, labels, slices, precision, b.ignoreLabel());
+            Towers t = new Towers(g, tf, layout, model, images, labels, fedRows[0], slices, precision,
+                    b.ignoreLabel());
             this.towers = Optional.of(t);
             forward = t.forward();
             loss = t.loss();
@@ -132,6 +136,11 @@ final class StepGraph {
     /** The replicas' machinery; empty on one device. */
     Optional<Towers> towers() {
         return towers;
+    }
+
+    /** The rows of every step fed to this process, {@code {first, count}}. */
+    int[] fedRows() {
+        return fedRows.clone();
     }
 
     /** Where the replicas are. */

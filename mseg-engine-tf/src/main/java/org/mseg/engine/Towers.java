@@ -72,8 +72,13 @@ final class Towers {
     private record Global(Operand<TFloat32> value, List<Operand<TFloat32>> contributions) {
     }
 
+    /**
+     * @param images   the rows of the step fed to this process, from {@code firstFed} on (every row, or its replicas')
+     * @param firstFed the step's row that {@code images} and {@code labels} start with
+     */
     Towers(Graph graph, Ops head, ReplicaLayout layout, GraphModel model, Operand<TFloat32> images,
-            Operand<? extends TIntegral> labels, List<DatasetSlice> slices, Precision precision, int ignoreLabel) {
+            Operand<? extends TIntegral> labels, int firstFed, List<DatasetSlice> slices, Precision precision,
+            int ignoreLabel) {
         this.graph = graph;
         this.layout = layout;
         this.plan = layout.local();
@@ -99,9 +104,9 @@ final class Towers {
         int mark = Placement.mark(graph);
         for (int r = 0; r < n; r++) {
             Ops tf = onDevice.get(r);
-            Operand<TFloat32> in = tf.slice(images, tf.constant(new int[] {offsets[r], 0, 0, 0}),
+            Operand<TFloat32> in = tf.slice(images, tf.constant(new int[] {offsets[r] - firstFed, 0, 0, 0}),
                     tf.constant(new int[] {counts[r], (int) height, (int) width, 3}));
-            Operand<? extends TIntegral> lab = sliceRows(tf, labels, r);
+            Operand<? extends TIntegral> lab = sliceRows(tf, labels, r, firstFed);
             ModelOutputs out = model.forward(r == 0 ? "train" : "train_replica" + r, in, true, precision,
                     new Sync(r));
             outputs.add(out);
@@ -147,10 +152,10 @@ final class Towers {
         }
     }
 
-    private Operand<? extends TIntegral> sliceRows(Ops tf, Operand<? extends TIntegral> labels, int r) {
+    private Operand<? extends TIntegral> sliceRows(Ops tf, Operand<? extends TIntegral> labels, int r, int firstFed) {
         long height = labels.shape().get(1);
         long width = labels.shape().get(2);
-        return tf.slice(labels, tf.constant(new int[] {offsets[r], 0, 0}),
+        return tf.slice(labels, tf.constant(new int[] {offsets[r] - firstFed, 0, 0}),
                 tf.constant(new int[] {counts[r], (int) height, (int) width}));
     }
 

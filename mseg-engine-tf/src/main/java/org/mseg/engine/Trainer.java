@@ -80,7 +80,7 @@ public final class Trainer implements AutoCloseable {
         this.cropWidth = b.cropWidth;
         ReplicaLayout layout = b.cluster == null ? ReplicaLayout.of(b.devices, b.gradientType)
                 : ReplicaLayout.cluster(b.devices, b.cluster.taskIndex(), b.cluster.size(), b.peerTimeoutSeconds,
-                        b.gradientType);
+                        b.gradientType, b.strategy.readsWholeBatch());
         ConfigProto config = sessionConfig(b, layout.local());
         // the server first: a task's devices and thread pools are the server's, and it must listen before peers call
         this.server = b.cluster == null ? Optional.empty() : Optional.of(TaskServer.start(b.cluster, config));
@@ -327,6 +327,19 @@ public final class Trainer implements AutoCloseable {
         return stepGraph.slices();
     }
 
+    /**
+     * The first row of every step's batch that this trainer is fed: 0, except in a cluster, where each process is fed
+     * only its replicas' rows unless its strategy reads the whole batch ({@link GraphTrainingStrategy#readsWholeBatch}).
+     */
+    public int firstFedRow() {
+        return stepGraph.fedRows()[0];
+    }
+
+    /** How many rows of every step's batch this trainer is fed, from {@link #firstFedRow()} on. */
+    public int fedRows() {
+        return stepGraph.fedRows()[1];
+    }
+
     /** Crops per step. */
     public int batchSize() {
         return stepGraph.slices().stream().mapToInt(DatasetSlice::count).sum();
@@ -392,6 +405,12 @@ public final class Trainer implements AutoCloseable {
                     + batch.width() + " and slices " + batch.slices() + "; this trainer was built for "
                     + cropHeight + "x" + cropWidth + " and " + slices);
         }
+        if (batch.firstRow() != firstFedRow() || batch.rowCount() != fedRows()) {
+            throw new IllegalArgumentException("batch " + batch.index() + " holds rows " + batch.firstRow() + ".."
+                    + (batch.firstRow() + batch.rowCount() - 1) + "; this trainer is fed rows " + firstFedRow() + ".."
+                    + (firstFedRow() + fedRows() - 1) + " of every step (load them with"
+                    + " MultiDatasetLoader.Builder.rows(firstFedRow(), fedRows()))");
+        }
         if (batch.labels().bits() != labelBits) {
             throw new IllegalArgumentException("batch " + batch.index() + " has " + batch.labels().bits()
                     + "-bit labels but this trainer was built for " + labelBits + "-bit labels"
@@ -399,7 +418,7 @@ public final class Trainer implements AutoCloseable {
                     + " 255 classes needs 16-bit labels and ignore label 65535");
         }
         double lr = schedule.rate(iteration);
-        int n = batch.size();
+        int n = batch.rowCount();
         StepOutcome outcome;
         Shape labelShape = Shape.of(n, cropHeight, cropWidth);
         try (TFloat32 img = TFloat32.tensorOf(Shape.of(n, cropHeight, cropWidth, 3),

@@ -223,6 +223,7 @@ public final class TrainingRun {
                         .converter(setup.converter()).dataRoot(o.dataRoot()).listsFolder(o.listsFolder())
                         .target(setup.target()).streams(setup.streams()).params(setup.transforms()).train(true)
                         .threads(o.loaderThreads()).prefetch(2).seed(setup.seed())
+                        .rows(trainer.firstFedRow(), trainer.fedRows())
                         .startAt(resumed[0] == null ? null : resumed[0].loaderState().orElse(null))
                         .skipBad(c.getBool("skip_bad")).readPolicy(setup.readPolicy()).build())) {
                     for (TrainingListener l : all) {

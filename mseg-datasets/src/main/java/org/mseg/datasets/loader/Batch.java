@@ -25,9 +25,22 @@ import org.mseg.datasets.LabelBuffer;
  * @param sourceState the data source's position after this batch (a source restarted there yields the next batch),
  *                    as plain maps, lists, strings and numbers, kept with checkpoints; the loader's is
  *                    {@link LoaderState#toMap()}; may be empty
+ * @param firstRow    the first of the batch's rows that {@code images} and {@code labels} hold: 0, unless this is the
+ *                    share of one process of a cluster ({@link MultiDatasetLoader.Builder#rows})
+ * @param rowCount    how many rows they hold, from {@code firstRow} on ({@link #size()} for the whole batch)
  */
 public record Batch(long index, int height, int width, float[] images, LabelBuffer labels, List<DatasetSlice> slices,
-        Map<String, Object> sourceState) {
+        Map<String, Object> sourceState, int firstRow, int rowCount) {
+
+    /** A whole batch: the arrays hold every row. */
+    public Batch(long index, int height, int width, float[] images, LabelBuffer labels, List<DatasetSlice> slices,
+            Map<String, Object> sourceState) {
+        this(index, height, width, images, labels, slices, sourceState, 0, rowsOf(slices));
+    }
+
+    private static int rowsOf(List<DatasetSlice> slices) {
+        return slices.stream().mapToInt(DatasetSlice::count).sum();
+    }
 
     /** Validates sizes and slice layout. */
     public Batch {
@@ -46,15 +59,24 @@ public record Batch(long index, int height, int width, float[] images, LabelBuff
             }
             rows += s.count();
         }
-        long pixels = (long) rows * height * width;
+        if (firstRow < 0 || rowCount < 1 || firstRow + rowCount > rows) {
+            throw new IllegalArgumentException("rows " + firstRow + ".." + (firstRow + rowCount - 1) + " are not"
+                    + " within the batch's " + rows + " rows");
+        }
+        long pixels = (long) rowCount * height * width;
         if (images.length != pixels * 3 || labels.length() != pixels) {
-            throw new IllegalArgumentException("batch of " + rows + " crops of " + height + "x" + width + " needs "
+            throw new IllegalArgumentException("batch of " + rowCount + " crops of " + height + "x" + width + " needs "
                     + pixels * 3 + " image floats and " + pixels + " labels, got " + images.length + " and "
                     + labels.length() + " " + labels.bits() + "-bit");
         }
     }
 
-    /** Number of crops. */
+    /** Whether the arrays hold every row of the batch (not one process's share). */
+    public boolean whole() {
+        return firstRow == 0 && rowCount == size();
+    }
+
+    /** Number of crops of the whole batch (the arrays may hold fewer: {@link #rowCount()}). */
     public int size() {
         return slices.stream().mapToInt(DatasetSlice::count).sum();
     }

@@ -98,6 +98,9 @@ public final class MultiDatasetLoader implements AutoCloseable {
     private final int height;
     private final int width;
     private final int samplesPerBatch;
+    /** The rows of each batch this loader produces (one process's share of a cluster's batch, or all). */
+    private final int firstRow;
+    private final int rowCount;
     /** Bits per label: 16 when the training taxonomy has more than 255 classes, else 8. */
     private final int labelBits;
     private final long seed;
@@ -134,6 +137,12 @@ public final class MultiDatasetLoader implements AutoCloseable {
         this.height = b.params.trainH();
         this.width = b.params.trainW();
         this.samplesPerBatch = streams.stream().mapToInt(DatasetStream::batchSize).sum();
+        this.firstRow = b.firstRow;
+        this.rowCount = b.rowCount < 0 ? samplesPerBatch : b.rowCount;
+        if (firstRow < 0 || rowCount < 1 || firstRow + rowCount > samplesPerBatch) {
+            throw new ConfigException("The loader's rows " + firstRow + ".." + (firstRow + rowCount - 1) + " are not"
+                    + " within its batches of " + samplesPerBatch + " crops.");
+        }
         this.labelBits = streams.get(0).labelBits();
         this.seed = seed;
         this.skipBad = b.skipBad;
@@ -207,21 +216,27 @@ public final class MultiDatasetLoader implements AutoCloseable {
         }
         planned.removeFirst();
         plan();
-        return new Batch(head.index, height, width, head.images, head.labels, head.slices, head.stateAfter.toMap());
+        return new Batch(head.index, height, width, head.images, head.labels, head.slices, head.stateAfter.toMap(),
+                firstRow, rowCount);
     }
 
     /** Plans the next batch: fixes the stream positions of its slots and hands them to the workers. */
     private void plan() {
         List<DatasetSlice> slices = new ArrayList<>(streams.size());
-        List<Slot> slots = new ArrayList<>(samplesPerBatch);
-        PendingBatch batch = new PendingBatch(nextIndex++, samplesPerBatch, height, width, labelBits);
+        List<Slot> slots = new ArrayList<>(rowCount);
+        PendingBatch batch = new PendingBatch(nextIndex++, rowCount, height, width, labelBits);
         int offset = 0;
         List<LoaderState.StreamPosition> after = new ArrayList<>(streams.size());
         for (int i = 0; i < streams.size(); i++) {
             DatasetStream s = streams.get(i);
             slices.add(new DatasetSlice(s.dataset(), offset, s.batchSize()));
             for (int j = 0; j < s.batchSize(); j++) {
-                slots.add(new Slot(batch, s, offset++, epochs[i], positions[i], s.permutation(epochs[i])));
+                int row = offset++;
+                // every position advances, so the state after the batch is the whole batch's; only this loader's
+                // rows are read
+                if (row >= firstRow && row < firstRow + rowCount) {
+                    slots.add(new Slot(batch, s, row - firstRow, epochs[i], positions[i], s.permutation(epochs[i])));
+                }
                 if (++positions[i] == s.size()) {
                     positions[i] = 0;
                     epochs[i]++;
@@ -510,6 +525,8 @@ public final class MultiDatasetLoader implements AutoCloseable {
         private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int prefetch = 2;
         private Long seed;
+        private int firstRow;
+        private int rowCount = -1;
         private LoaderState startAt;
         private boolean skipBad;
         private ReadPolicy readPolicy = ReadPolicy.DEFAULT;
@@ -580,6 +597,17 @@ public final class MultiDatasetLoader implements AutoCloseable {
                 throw new ConfigException("Loader prefetch must be at least 1 batch, got " + prefetch + ".");
             }
             this.prefetch = prefetch;
+            return this;
+        }
+
+        /**
+         * Loads only rows {@code first .. first + count - 1} of every batch (one process's share of a cluster's
+         * batch): the samples of the other rows are planned, so that the streams advance as for the whole batch, but
+         * never read. The default is every row.
+         */
+        public Builder rows(int first, int count) {
+            this.firstRow = first;
+            this.rowCount = count;
             return this;
         }
 

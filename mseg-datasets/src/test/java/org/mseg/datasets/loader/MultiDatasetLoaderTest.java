@@ -279,6 +279,38 @@ class MultiDatasetLoaderTest {
         assertFalse(Arrays.equals(one.get(0).images(), otherSeed.get(0).images()));
     }
 
+    /**
+     * One process's share of a cluster's batch: rows 1..3 straddle both datasets; they must equal those rows of the
+     * whole batch, batch after batch (the streams advance as for the whole batch), with the whole batch's state.
+     */
+    @Test
+    void aLoaderOfSomeRowsReadsExactlyThoseRowsOfTheWholeBatch() {
+        List<Batch> whole;
+        List<Batch> part;
+        try (MultiDatasetLoader loader = trainLoader().build()) {
+            whole = take(loader, 4);
+        }
+        try (MultiDatasetLoader loader = trainLoader().rows(1, 3).build()) {
+            part = take(loader, 4);
+        }
+        int pixels = 24 * 20;
+        for (int i = 0; i < 4; i++) {
+            Batch w = whole.get(i);
+            Batch p = part.get(i);
+            assertEquals(1, p.firstRow());
+            assertEquals(3, p.rowCount());
+            assertEquals(5, p.size());
+            assertFalse(p.whole());
+            assertTrue(w.whole());
+            assertEquals(w.slices(), p.slices());
+            assertEquals(stateAfter(w), stateAfter(p));
+            assertArrayEquals(Arrays.copyOfRange(w.images(), pixels * 3, 4 * pixels * 3), p.images());
+            assertArrayEquals(Arrays.copyOfRange(labelBytes(w), pixels, 4 * pixels), labelBytes(p));
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> trainLoader().rows(3, 3).build());
+        assertTrue(e.getMessage().contains("rows 3..5") && e.getMessage().contains("5 crops"), e.getMessage());
+    }
+
     @Test
     void resumingFromAStateYieldsExactlyTheNextBatch() {
         List<Batch> straight;
