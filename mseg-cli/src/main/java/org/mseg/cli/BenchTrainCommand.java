@@ -101,8 +101,9 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Also measure N processes on 127.0.0.1 as one TensorFlow cluster (each on the --devices"
                     + " plan, every replica on --batch crops, fixed batch), after one process measured in this"
                     + " process: s/step, crops/s, all-reduce time and scaling efficiency against the one process"
-                    + " (default: ${DEFAULT-VALUE}). The tasks' gRPC servers listen on all interfaces while they"
-                    + " run: on a shared machine, run the command inside `unshare -n` (then `ip link set lo up`).")
+                    + " (default: ${DEFAULT-VALUE}). The tasks run in a private network namespace where this user may"
+                    + " make one (unshare -n, or -rn), else on this machine's loopback, where their unauthenticated"
+                    + " gRPC servers listen on all interfaces while they run.")
     int processes;
 
     /** Set on the tasks that --processes starts: the cluster they form (not for users: see train --cluster). */
@@ -400,7 +401,8 @@ final class BenchTrainCommand implements Callable<Integer> {
             c.put("gradient_mb", round(params * 4 / 1e6));
             m.put("cluster", c);
             m.put("scaling_efficiency", round(efficiency));
-            m.put("transport", "grpc on 127.0.0.1");
+            m.put("transport", cluster.privateNetwork() ? "grpc on 127.0.0.1, private network namespace"
+                    : "grpc on 127.0.0.1");
             m.put("cpu_model", cpu.orElse(null));
             m.put("cores", Runtime.getRuntime().availableProcessors());
             out.println(Json.write(m, false));

@@ -1,16 +1,12 @@
 package org.mseg.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.mseg.api.TrainingException;
 import org.mseg.api.config.Precision;
 import org.mseg.api.json.Json;
@@ -18,7 +14,8 @@ import org.mseg.api.json.Json;
 /**
  * The cluster half of {@code bench train --processes N}: starts N copies of this JVM (same Java, module path and JVM
  * options, read from {@code /proc/self/cmdline}), each running {@code bench train} as one task of a cluster on
- * 127.0.0.1 with free ports, waits for them (bounded), and reads the numbers each prints as its last line.
+ * 127.0.0.1 ({@link LoopbackCluster}: in a private network namespace where the machine allows it), waits for them
+ * (bounded), and reads the numbers each prints as its last line.
  */
 final class ProcessBench {
 
@@ -28,8 +25,9 @@ final class ProcessBench {
     /**
      * @param secondsPerStep   median fixed-batch step of task 0 (the tasks step in lockstep)
      * @param allReduceSeconds the isolated all-reduce of one step's gradients, the slowest task's
+     * @param privateNetwork   whether the tasks ran in a private network namespace
      */
-    record Result(double secondsPerStep, double allReduceSeconds) {
+    record Result(double secondsPerStep, double allReduceSeconds, boolean privateNetwork) {
     }
 
     private ProcessBench() {
@@ -38,36 +36,23 @@ final class ProcessBench {
     static Result run(int processes, String devices, Precision precision, int crop, int batch, int steps, String arch,
             String variant) throws IOException, InterruptedException {
         List<String> jvm = thisJvm();
-        List<String> addresses = new ArrayList<>();
-        for (int t = 0; t < processes; t++) {
-            addresses.add("127.0.0.1:" + freePort());
-        }
-        List<Process> tasks = new ArrayList<>();
-        List<CompletableFuture<String>> outputs = new ArrayList<>();
-        try {
-            for (int t = 0; t < processes; t++) {
+        Path dir = Files.createTempDirectory("mseg-bench-processes");
+        try (LoopbackCluster cluster = LoopbackCluster.of(dir, processes)) {
+            cluster.start(dir, t -> {
                 List<String> command = new ArrayList<>(jvm);
                 command.addAll(List.of("bench", "train", "--quiet", "--arch", arch, "--variant", variant, "--crop",
                         String.valueOf(crop), "--batch", String.valueOf(batch), "--steps", String.valueOf(steps),
                         "--devices", devices, "--precision", precision.configName(), "--no-loader", "--json",
-                        "--bench-cluster", String.join(",", addresses), "--bench-task", String.valueOf(t)));
-                ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-                pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
-                Process p = pb.start();
-                tasks.add(p);
-                outputs.add(CompletableFuture.supplyAsync(() -> read(p.getInputStream())));
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
+                        "--bench-cluster", cluster.addresses(), "--bench-task", String.valueOf(t)));
+                return command;
+            }, t -> Map.of("TF_CPP_MIN_LOG_LEVEL", System.getenv().getOrDefault("TF_CPP_MIN_LOG_LEVEL", "2")));
+            int[] codes = cluster.awaitAll((int) LIMIT_SECONDS);
             double step = Double.NaN;
             double allReduce = 0;
             for (int t = 0; t < processes; t++) {
-                Process p = tasks.get(t);
-                if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    throw new TrainingException("bench task " + t + " did not finish within " + LIMIT_SECONDS + " s");
-                }
-                String out = outputs.get(t).join();
-                if (p.exitValue() != 0) {
-                    throw new TrainingException("bench task " + t + " failed (exit code " + p.exitValue() + "):\n"
+                String out = cluster.output(t);
+                if (codes[t] != 0) {
+                    throw new TrainingException("bench task " + t + " failed (exit code " + codes[t] + "):\n"
                             + tail(out));
                 }
                 String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(
@@ -78,10 +63,14 @@ final class ProcessBench {
                 }
                 allReduce = Math.max(allReduce, ((Number) m.get("allreduce_s_per_step")).doubleValue());
             }
-            return new Result(step, allReduce);
+            return new Result(step, allReduce, LoopbackCluster.privateNetwork());
+        } catch (IllegalStateException e) {
+            throw new TrainingException("bench train --processes: " + e.getMessage(), e);
         } finally {
-            for (Process p : tasks) {
-                p.destroyForcibly();
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }
@@ -110,22 +99,10 @@ final class ProcessBench {
                 + " name the main module or " + Main.class.getName() + ": run it through bin/mseg-cli");
     }
 
-    private static String read(InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(output unreadable: " + e + ")";
-        }
-    }
 
     private static String tail(String text) {
         List<String> lines = text.lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -55,8 +55,8 @@ class MultiProcessTrainTest {
             assertEquals(0, r.code(), r.err());
         });
         Path run = tmp.resolve("two-processes");
-        try (LocalCluster cluster = LocalCluster.of(tmp.resolve("cluster"), 2)) {
-            cluster.start(home, List.of("train", "--strategy", strategy, "--devices", "cpu:1", "--max-iters",
+        try (LoopbackCluster cluster = LoopbackCluster.of(tmp.resolve("cluster"), 2)) {
+            start(cluster, t -> List.of("train", "--strategy", strategy, "--devices", "cpu:1", "--max-iters",
                     String.valueOf(steps), "--no-validate", "--set", "print_freq=1", "--peer-timeout", "120", "--out",
                     run.toString()));
             int[] codes = cluster.awaitAll(400);
@@ -89,8 +89,8 @@ class MultiProcessTrainTest {
                     "--no-validate", "--quiet", "--set", "save_freq=1", "--out", reference.toString());
             assertEquals(0, r.code(), r.err());
         });
-        try (LocalCluster cluster = LocalCluster.of(tmp.resolve("cluster"), 2)) {
-            cluster.start(home, args);
+        try (LoopbackCluster cluster = LoopbackCluster.of(tmp.resolve("cluster"), 2)) {
+            start(cluster, t -> args);
             cluster.awaitLine(0, "checkpoint ", 300);
             long pid = cluster.pid(1);
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
@@ -104,7 +104,7 @@ class MultiProcessTrainTest {
             assertTrue(seconds < 60, "task 0 noticed the dead task 1 after " + seconds + " s");
             assertFalse(Files.exists(run.resolve("checkpoints/iter_" + steps)), "stopped before the end");
 
-            cluster.start(home, args);
+            start(cluster, t -> args);
             int[] codes = cluster.awaitAll(400);
             assertEquals(0, codes[0], cluster.output(0));
             assertEquals(0, codes[1], cluster.output(1));
@@ -121,8 +121,8 @@ class MultiProcessTrainTest {
     @Test
     void aHungTaskStopsTheOtherAfterThePeerTimeout(@TempDir Path tmp) throws Exception {
         int timeout = 12;
-        try (LocalCluster cluster = LocalCluster.of(tmp.resolve("cluster"), 2)) {
-            cluster.start(home, List.of("train", "--max-iters", "400", "--no-validate", "--set", "print_freq=1",
+        try (LoopbackCluster cluster = LoopbackCluster.of(tmp.resolve("cluster"), 2)) {
+            start(cluster, t -> List.of("train", "--max-iters", "400", "--no-validate", "--set", "print_freq=1",
                     "--peer-timeout", String.valueOf(timeout), "--out", tmp.resolve("run").toString()));
             cluster.awaitLine(0, "step 2/", 300);
             long pid = cluster.pid(1);
@@ -153,8 +153,8 @@ class MultiProcessTrainTest {
         CliTest.withHome(home, () -> assertEquals(0, CliTest.run("train", "--max-iters", "1", "--no-validate",
                 "--quiet", "--out", run.toString()).code()));
         Path elsewhere = tmp.resolve("elsewhere");
-        try (LocalCluster cluster = LocalCluster.of(tmp.resolve("cluster"), 2)) {
-            cluster.start(home, t -> List.of("train", "--max-iters", "2", "--no-validate", "--peer-timeout", "60",
+        try (LoopbackCluster cluster = LoopbackCluster.of(tmp.resolve("cluster"), 2)) {
+            start(cluster, t -> List.of("train", "--max-iters", "2", "--no-validate", "--peer-timeout", "60",
                     "--out", (t == 0 ? run : elsewhere).toString(), "--resume", "auto"));
             int[] codes = cluster.awaitAll(300);
             for (int t = 0; t < 2; t++) {
@@ -166,6 +166,68 @@ class MultiProcessTrainTest {
         }
         assertFalse(Files.exists(run.resolve("checkpoints/iter_2")));
         assertFalse(Files.exists(elsewhere.resolve("checkpoints")), "task 1 writes nothing");
+    }
+
+    /**
+     * {@code bench train --processes 2 --json} in a fresh JVM (it starts copies of its own JVM): one JSON object with
+     * one process and the cluster measured in the same run, and an efficiency that is their ratio.
+     */
+    @Test
+    void benchProcessesReportsTheClusterAgainstOneProcess(@TempDir Path tmp) throws Exception {
+        List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(List.of("bench", "train", "--variant", "tiny", "--crop", "33", "--steps", "1", "--processes",
+                "2", "--json"));
+        Process p = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        String json = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+        java.util.Map<?, ?> m = (java.util.Map<?, ?>) org.mseg.api.json.Json.parse(json, "bench");
+        assertEquals(2L, ((Number) m.get("processes")).longValue(), json);
+        java.util.Map<?, ?> one = (java.util.Map<?, ?>) m.get("one_process");
+        java.util.Map<?, ?> cluster = (java.util.Map<?, ?>) m.get("cluster");
+        double oneRate = ((Number) one.get("crops_per_s")).doubleValue();
+        double clusterRate = ((Number) cluster.get("crops_per_s")).doubleValue();
+        double efficiency = ((Number) m.get("scaling_efficiency")).doubleValue();
+        assertTrue(((Number) cluster.get("allreduce_s_per_step")).doubleValue() > 0, json);
+        assertEquals(clusterRate / oneRate / 2, efficiency, 0.01 + 0.01 * efficiency, json);
+        assertEquals(LoopbackCluster.privateNetwork(), m.get("transport").toString().contains("private"), json);
+    }
+
+    /** Starts {@code mseg-cli ARGS(t)} as task {@code t} in a fresh JVM (mseg.home: {@link #home}), TF_CONFIG set. */
+    private static void start(LoopbackCluster cluster, java.util.function.IntFunction<List<String>> args)
+            throws java.io.IOException {
+        cluster.start(home, t -> {
+            List<String> command = new ArrayList<>(javaCommand());
+            command.addAll(args.apply(t));
+            return command;
+        }, t -> java.util.Map.of("TF_CONFIG", cluster.tfConfig(t), "TF_CPP_MIN_LOG_LEVEL", "2"));
+    }
+
+    /** {@code java ... --module org.mseg.cli/org.mseg.cli.Main} on this test's module path. */
+    private static List<String> javaCommand() {
+        java.util.Set<String> entries = new java.util.LinkedHashSet<>();
+        for (String property : List.of("jdk.module.path", "java.class.path")) {
+            String value = System.getProperty(property);
+            if (value != null && !value.isEmpty()) {
+                entries.addAll(List.of(value.split(java.io.File.pathSeparator)));
+            }
+        }
+        String modulePath = String.join(java.io.File.pathSeparator, entries.stream().filter(e -> {
+            Path p = Path.of(e);
+            String name = p.getFileName() == null ? "" : p.getFileName().toString();
+            return Files.exists(p) && !name.equals("test-classes") && !name.contains("junit")
+                    && !name.contains("opentest4j") && !name.contains("apiguardian") && !name.contains("surefire");
+        }).toList());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xss4m", "--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH",
+                "--add-opens", "tensorflow/org.tensorflow=org.mseg.engine", "-Dmseg.home=" + home));
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (cache != null) {
+            command.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
+        }
+        command.addAll(List.of("--module", "org.mseg.cli/org.mseg.cli.Main"));
+        return command;
     }
 
     private static void assertSameLogits(Path expected, Path actual, Path tmp) throws Exception {

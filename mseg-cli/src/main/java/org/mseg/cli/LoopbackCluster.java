@@ -1,6 +1,5 @@
 package org.mseg.cli;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -8,22 +7,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Tasks of a TensorFlow cluster as separate JVMs running {@code mseg-cli}, on 127.0.0.1, for tests: each task gets
- * its {@code TF_CONFIG}, its output goes to {@code task<i>.log}, its pid to {@code task<i>.pid} and its exit code to
- * {@code task<i>.rc}. Where the machine allows it the tasks share a private network namespace ({@code unshare -n}
- * as root, {@code unshare -rn} otherwise, then {@code ip link set lo up}): nothing outside can reach their unauthenticated
- * gRPC servers, and their ports cannot collide with anything. Elsewhere they run on the host's loopback with free
- * ports. Every wait is bounded.
+ * The tasks of a TensorFlow cluster as processes on this machine, on 127.0.0.1, for {@code bench train --processes}
+ * and the tests: each task's output goes to {@code task<i>.log}, its pid to {@code task<i>.pid} and its exit code to
+ * {@code task<i>.rc} in the cluster's folder. Where the machine allows it the tasks share a private network namespace
+ * ({@code unshare -n} as root, {@code unshare -rn} otherwise, then {@code ip link set lo up}): nothing outside can reach
+ * their unauthenticated gRPC servers, and their ports cannot collide with anything. Elsewhere they run on the host's
+ * loopback with free ports. Every wait is bounded.
  */
-final class LocalCluster implements AutoCloseable {
+final class LoopbackCluster implements AutoCloseable {
 
     /** What starts a private network namespace here, or null when none can be made. */
     private static final List<String> NAMESPACE = namespaceCommand();
@@ -33,7 +32,7 @@ final class LocalCluster implements AutoCloseable {
     private final int[] ports;
     private Process launcher;
 
-    private LocalCluster(Path dir, int tasks) throws IOException {
+    private LoopbackCluster(Path dir, int tasks) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.tasks = tasks;
         this.ports = new int[tasks];
@@ -43,13 +42,18 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** A cluster of {@code tasks} tasks whose files go to {@code dir}; {@link #start} starts it. */
-    static LocalCluster of(Path dir, int tasks) throws IOException {
-        return new LocalCluster(dir, tasks);
+    static LoopbackCluster of(Path dir, int tasks) throws IOException {
+        return new LoopbackCluster(dir, tasks);
     }
 
-    /** Whether the tasks run in a private network namespace (else on the host's loopback). */
+    /** Whether the tasks run in a private network namespace (else on the host's loopback, with free ports). */
     static boolean privateNetwork() {
         return NAMESPACE != null;
+    }
+
+    /** Every task's address, in task order, comma-separated ({@code --cluster}'s form). */
+    String addresses() {
+        return String.join(",", java.util.stream.IntStream.range(0, tasks).mapToObj(this::address).toList());
     }
 
     /** The address of task {@code t}. */
@@ -66,15 +70,11 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Starts every task: {@code mseg-cli ARGS} in a fresh JVM whose {@code mseg.home} is {@code home}, with
-     * {@code TF_CONFIG} set, and returns at once.
+     * Starts every task, {@code command.apply(t)} with {@code environment.apply(t)} added to this process's
+     * environment, in {@code workDir}, and returns at once.
      */
-    LocalCluster start(Path home, List<String> args) throws IOException {
-        return start(home, t -> args);
-    }
-
-    /** {@link #start(Path, List)} with arguments of each task's own. */
-    LocalCluster start(Path home, java.util.function.IntFunction<List<String>> args) throws IOException {
+    LoopbackCluster start(Path workDir, IntFunction<List<String>> command,
+            IntFunction<Map<String, String>> environment) throws IOException {
         for (int t = 0; t < tasks; t++) {
             Files.deleteIfExists(dir.resolve("task" + t + ".rc"));
             Files.deleteIfExists(dir.resolve("task" + t + ".pid"));
@@ -84,11 +84,11 @@ final class LocalCluster implements AutoCloseable {
             script.append("ip link set lo up || exit 97\n");
         }
         for (int t = 0; t < tasks; t++) {
-            String java = quote(javaCommand(home)) + " " + args.apply(t).stream().map(LocalCluster::quote)
-                    .collect(Collectors.joining(" "));
             String log = quote(dir.resolve("task" + t + ".log").toString());
-            script.append("( TF_CONFIG=").append(quote(tfConfig(t))).append(" TF_CPP_MIN_LOG_LEVEL=2 exec ")
-                    .append(java).append(" >").append(log).append(" 2>&1 ) &\n")
+            StringBuilder env = new StringBuilder();
+            environment.apply(t).forEach((k, v) -> env.append(k).append('=').append(quote(v)).append(' '));
+            script.append("( ").append(env).append("exec ").append(quote(command.apply(t))).append(" >").append(log)
+                    .append(" 2>&1 ) &\n")
                     .append("echo $! >").append(quote(dir.resolve("task" + t + ".pid").toString())).append('\n');
         }
         for (int t = 0; t < tasks; t++) {
@@ -97,14 +97,14 @@ final class LocalCluster implements AutoCloseable {
         }
         Path file = dir.resolve("cluster.sh");
         Files.writeString(file, script.toString());
-        List<String> command = new ArrayList<>(NAMESPACE == null ? List.of() : NAMESPACE);
-        command.addAll(List.of("bash", file.toString()));
-        launcher = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+        List<String> launch = new ArrayList<>(NAMESPACE == null ? List.of() : NAMESPACE);
+        launch.addAll(List.of("bash", file.toString()));
+        launcher = new ProcessBuilder(launch).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("cluster.out").toFile()).start();
         return this;
     }
 
-    /** The pid of task {@code t}'s JVM, once it started (at most 30 s). */
+    /** The pid of task {@code t}'s process, once it started (at most 30 s). */
     long pid(int t) throws IOException, InterruptedException {
         Path file = dir.resolve("task" + t + ".pid");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -117,7 +117,7 @@ final class LocalCluster implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("task " + t + " did not start; " + Files.readString(dir.resolve("cluster.out")));
+        throw new IllegalStateException("task " + t + " did not start; " + Files.readString(dir.resolve("cluster.out")));
     }
 
     /** Task {@code t}'s output so far. */
@@ -135,8 +135,8 @@ final class LocalCluster implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("task " + t + " printed no line starting with '" + prefix + "' in " + seconds
-                + " s:\n" + output(t));
+        throw new IllegalStateException("task " + t + " printed no line starting with '" + prefix + "' in "
+                + seconds + " s:\n" + output(t));
     }
 
     /** Waits (at most {@code seconds}) for task {@code t} to exit; its exit code. */
@@ -152,7 +152,7 @@ final class LocalCluster implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("task " + t + " did not exit within " + seconds + " s:\n" + output(t));
+        throw new IllegalStateException("task " + t + " did not exit within " + seconds + " s:\n" + output(t));
     }
 
     /** Waits for every task (at most {@code seconds} in all); their exit codes. */
@@ -181,36 +181,8 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static List<String> javaCommand(Path home) {
-        Set<String> entries = new LinkedHashSet<>();
-        for (String property : List.of("jdk.module.path", "java.class.path")) {
-            String value = System.getProperty(property);
-            if (value != null && !value.isEmpty()) {
-                entries.addAll(List.of(value.split(File.pathSeparator)));
-            }
-        }
-        String modulePath = entries.stream().filter(LocalCluster::runtime).collect(Collectors.joining(
-                File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xss4m", "--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH",
-                "--add-opens", "tensorflow/org.tensorflow=org.mseg.engine", "-Dmseg.home=" + home));
-        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
-        if (cache != null) {
-            command.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
-        }
-        command.addAll(List.of("--module", "org.mseg.cli/org.mseg.cli.Main"));
-        return command;
-    }
-
-    private static boolean runtime(String entry) {
-        Path p = Path.of(entry);
-        String name = p.getFileName() == null ? "" : p.getFileName().toString();
-        return Files.exists(p) && !name.equals("test-classes") && !name.contains("junit")
-                && !name.contains("opentest4j") && !name.contains("apiguardian") && !name.contains("surefire");
-    }
-
     private static String quote(List<String> words) {
-        return words.stream().map(LocalCluster::quote).collect(Collectors.joining(" "));
+        return words.stream().map(LoopbackCluster::quote).collect(Collectors.joining(" "));
     }
 
     private static String quote(String word) {
