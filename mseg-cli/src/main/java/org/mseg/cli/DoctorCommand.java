@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.mseg.api.ConfigException;
 import org.mseg.api.MsegException;
 import org.mseg.api.json.Json;
+import org.mseg.engine.ClusterSpec;
 import org.mseg.engine.DeviceInventory;
 import org.mseg.engine.DevicePlan;
 import picocli.CommandLine.Command;
@@ -91,12 +92,25 @@ final class DoctorCommand implements Callable<Integer> {
             }
         }
         Verdict verdict = verdict(canonical, variant, inventory, listingProblem, gpuLibraries);
+        // the cluster train would join from this environment (TF_CONFIG, Slurm), or why it would refuse it
+        String cluster;
+        boolean clusterUsable = true;
+        try {
+            cluster = ClusterSpec.detect(Optional.empty(), java.util.OptionalInt.empty(), System.getenv())
+                    .map(ClusterSpec::describe).orElse("none (one process; TF_CONFIG, Slurm's srun or train"
+                            + " --cluster/--task-index make a task of a cluster)");
+        } catch (ConfigException e) {
+            cluster = "NOT usable: " + e.getMessage();
+            clusterUsable = false;
+        }
         if (json) {
-            printJson(versions, variant, inventory, listingProblem, gpuLibraries, verdict);
+            printJson(versions, variant, inventory, listingProblem, gpuLibraries, verdict, cluster);
         } else {
             printText(versions, variant, cpuDevices, inventory, listingProblem, gpuLibraries, verdict);
+            spec.commandLine().getOut().println("cluster: " + cluster);
+            spec.commandLine().getOut().flush();
         }
-        return verdict.usable() ? MsegCommand.OK : MsegCommand.FAILURE;
+        return verdict.usable() && clusterUsable ? MsegCommand.OK : MsegCommand.FAILURE;
     }
 
     private static Map<String, String> versions() throws java.io.IOException {
@@ -222,7 +236,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private void printJson(Map<String, String> versions, String variant, DeviceInventory inventory,
-            String listingProblem, Map<String, Optional<Path>> gpuLibraries, Verdict verdict) {
+            String listingProblem, Map<String, Optional<Path>> gpuLibraries, Verdict verdict, String cluster) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mseg_cli", versions.get("mseg-cli"));
         m.put("tensorflow", versions.get("TensorFlow"));
@@ -264,6 +278,7 @@ final class DoctorCommand implements Callable<Integer> {
             check.put("fixes", verdict.fixes());
         }
         m.put("check", check);
+        m.put("cluster", cluster);
         PrintWriter out = spec.commandLine().getOut();
         out.println(Json.write(m, false));
         out.flush();

@@ -17,10 +17,10 @@ import java.util.stream.Stream;
 /**
  * The tasks of a TensorFlow cluster as processes on this machine, on 127.0.0.1, for {@code bench train --processes}
  * and the tests: each task's output goes to {@code task<i>.log}, its pid to {@code task<i>.pid} and its exit code to
- * {@code task<i>.rc} in the cluster's folder. Where the machine allows it the tasks share a private network namespace
- * ({@code unshare -n} as root, {@code unshare -rn} otherwise, then {@code ip link set lo up}): nothing outside can reach
- * their unauthenticated gRPC servers, and their ports cannot collide with anything. Elsewhere they run on the host's
- * loopback with free ports. Every wait is bounded.
+ * {@code task<i>.rc} in the cluster's folder. Where the machine allows it the tasks share a private network
+ * namespace ({@code unshare -n} as root, {@code unshare -rn} otherwise, then {@code ip link set lo up}): nothing
+ * outside can reach their unauthenticated gRPC servers, and their ports cannot collide with anything. Elsewhere they
+ * run on the host's loopback with free ports. Every wait is bounded.
  */
 final class LoopbackCluster implements AutoCloseable {
 
@@ -117,7 +117,8 @@ final class LoopbackCluster implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("task " + t + " did not start; " + Files.readString(dir.resolve("cluster.out")));
+        throw new IllegalStateException("task " + t + " did not start; "
+                + Files.readString(dir.resolve("cluster.out")));
     }
 
     /** Task {@code t}'s output so far. */
@@ -172,7 +173,8 @@ final class LoopbackCluster implements AutoCloseable {
         for (int t = 0; t < tasks; t++) {
             Path file = dir.resolve("task" + t + ".pid");
             if (Files.exists(file) && !Files.readString(file).isBlank()) {
-                ProcessHandle.of(Long.parseLong(Files.readString(file).strip())).ifPresent(ProcessHandle::destroyForcibly);
+                ProcessHandle.of(Long.parseLong(Files.readString(file).strip()))
+                        .ifPresent(ProcessHandle::destroyForcibly);
             }
         }
         if (launcher != null) {

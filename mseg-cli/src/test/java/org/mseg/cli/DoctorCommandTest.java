@@ -16,6 +16,9 @@ class DoctorCommandTest {
     void listsTheVersionsTheCpuVariantAndTheCpuDevice() {
         CliTest.Run r = CliTest.run("doctor");
         assertEquals(0, r.code(), r.err() + r.out());
+        if (System.getenv("TF_CONFIG") == null && System.getenv("SLURM_PROCID") == null) {
+            assertTrue(r.out().contains("cluster: none (one process"), r.out());
+        }
         assertTrue(r.out().lines().anyMatch(l -> l.matches("TensorFlow\\s+2\\.\\d+\\.\\d+.*")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("TensorFlow Java\\s+1\\.1\\.0")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("OpenCV\\s+\\d.*")), r.out());

@@ -17,8 +17,9 @@ import org.mseg.datasets.LabelBuffer;
  *                    numbering
  * @param height      crop height ({@code train_h})
  * @param width       crop width ({@code train_w})
- * @param images      NHWC RGB float32, normalised with MSeg's ImageNet statistics; {@code size·height·width·3} values
- * @param labels      NHW class ids in the training taxonomy (after the label lookup), {@code size·height·width}
+ * @param images      NHWC RGB float32, normalised with MSeg's ImageNet statistics; {@code rowCount·height·width·3}
+ *                    values
+ * @param labels      NHW class ids in the training taxonomy (after the label lookup), {@code rowCount·height·width}
  *                    values: 8-bit with ignore 255, or 16-bit with ignore 65535 when the taxonomy has more than 255
  *                    classes (the naive one)
  * @param slices      which rows came from which dataset, in stream order, contiguous from row 0
