@@ -230,6 +230,26 @@ class MultiProcessTrainTest {
         return command;
     }
 
+    /**
+     * A shared run folder that already holds a run, without --resume or --overwrite: task 0 refuses it before its
+     * server starts, and so does task 1, at once, instead of waiting for task 0 until the peer timeout.
+     */
+    @Test
+    void aRunFolderHoldingARunIsRefusedByEveryTask(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        CliTest.withHome(home, () -> assertEquals(0, CliTest.run("train", "--max-iters", "1", "--no-validate",
+                "--quiet", "--out", run.toString()).code()));
+        try (LoopbackCluster cluster = LoopbackCluster.of(tmp.resolve("cluster"), 2)) {
+            start(cluster, t -> List.of("train", "--max-iters", "2", "--no-validate", "--peer-timeout", "200",
+                    "--out", run.toString()));
+            int[] codes = cluster.awaitAll(120);
+            for (int t = 0; t < 2; t++) {
+                assertEquals(2, codes[t], cluster.output(t));
+                assertTrue(cluster.output(t).contains("already holds a run"), cluster.output(t));
+            }
+        }
+    }
+
     private static void assertSameLogits(Path expected, Path actual, Path tmp) throws Exception {
         NpyArray a = logits(expected, tmp.resolve("expected.npy"));
         NpyArray b = logits(actual, tmp.resolve("actual.npy"));

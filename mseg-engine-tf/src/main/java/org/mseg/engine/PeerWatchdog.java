@@ -33,12 +33,19 @@ final class PeerWatchdog {
     private volatile String running;
     private volatile long since;
 
+    private final Thread thread;
+
     PeerWatchdog(TaskServer server, double timeoutSeconds) {
         this.server = server;
         this.timeoutNanos = (long) (timeoutSeconds * 1e9);
-        Thread t = new Thread(this::watch, "mseg-peer-watchdog");
-        t.setDaemon(true);
-        t.start();
+        this.thread = new Thread(this::watch, "mseg-peer-watchdog");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Stops watching (the trainer is closed). */
+    void stop() {
+        thread.interrupt();
     }
 
     /** Runs {@code work} (a session run that waits on the other tasks), described as {@code what} if it hangs. */

@@ -154,8 +154,8 @@ public final class Trainer implements AutoCloseable {
             }
             if (all[t][2] != all[0][2] || all[t][3] != all[0][3]) {
                 problems.add(who + " trains a different setup than task 0 (model, batch layout, crop size, precision,"
-                        + " strategy, schedule or seed differ): start every task with the same configuration and"
-                        + " options");
+                        + " strategy, schedule, seed or allreduce_precision differ): start every task with the same"
+                        + " configuration and options");
             }
         }
         if (!problems.isEmpty()) {
@@ -179,7 +179,8 @@ public final class Trainer implements AutoCloseable {
     private long fingerprint(String setupCheck) {
         StringBuilder text = new StringBuilder();
         text.append(stepGraph.slices()).append('|').append(cropHeight).append('x').append(cropWidth).append('|')
-                .append(stepGraph.precision()).append('|').append(schedule).append('|').append(setupCheck);
+                .append(stepGraph.precision()).append('|').append(schedule).append('|').append(setupCheck)
+                .append("|allreduce ").append(stepGraph.layout().gradientType());
         for (Variable<TFloat32> v : stepGraph.model().allVariables()) {
             text.append('|').append(v.op().name()).append(v.shape());
         }
@@ -562,6 +563,9 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watchdog != null) {
+            watchdog.stop();
+        }
         try {
             session.close();
         } finally {

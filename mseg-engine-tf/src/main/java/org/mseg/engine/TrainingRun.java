@@ -181,6 +181,10 @@ public final class TrainingRun {
             if (writer) {
                 prepareRunFolder(o.runDirectory(), ResumeState.requested(o), o.overwrite());
                 writeFile(o.runDirectory().resolve(CONFIG_FILE), c.toYaml());
+            } else if (!ResumeState.requested(o) && !o.overwrite() && !Checkpoints.list(o.runDirectory()).isEmpty()) {
+                // task 0 refuses this folder too (and exits before its server starts): say so now rather than wait
+                // for it until the peer timeout. Only checkpoints count: task 0 may already have written config.yaml
+                prepareRunFolder(o.runDirectory(), false, false);
             }
             ResumeState[] resumed = new ResumeState[1];
             Trainer.Builder builder = Trainer.builder()
