@@ -29,6 +29,7 @@ import org.tensorflow.types.family.TType;
  * <li>{@link #broadcast}: every variable of the graph (weights, BN statistics, momentum, the loss scaler's state)
  * takes task 0's value: task 0 contributes its values, the others zeros, and the sum is exact. Then every process
  * starts from the same state whatever it initialised or restored, as MultiWorkerMirroredStrategy does;</li>
+ * <li>{@link #sum}: the element-wise sum of a vector over the tasks (validation counts);</li>
  * <li>{@link #barrier}: returns once every task has reached it, so that no task exits while another still reads
  * the last step's tensors from it.</li>
  * </ul>
@@ -47,6 +48,8 @@ final class ClusterSync {
     private final Operand<TFloat64> handshakeOut;
     private final Op broadcast;
     private final Operand<TFloat32> barrier;
+    private final Placeholder<TFloat64> sumIn;
+    private final Operand<TFloat64> sumOut;
     private final int variables;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -84,6 +87,21 @@ final class ClusterSync {
         }
         this.broadcast = tf.withControlDependencies(assigns).noOp();
         this.barrier = c.sum(tf, tf.constant(1f), "barrier", "barrier");
+        this.sumIn = tf.withName("cluster_sum").placeholder(TFloat64.class, Placeholder.shape(Shape.of(-1)));
+        this.sumOut = c.sum(tf, sumIn, "sum", "sum");
+    }
+
+    /**
+     * The element-wise sum over every task of a vector of the same length in each (integers below 2^53 stay exact),
+     * e.g. the validation counts of each task's share of the images.
+     */
+    double[] sum(Session session, double[] mine) {
+        double[] out = new double[mine.length];
+        try (TFloat64 t = TFloat64.tensorOf(Shape.of(mine.length), DataBuffers.of(mine, true, false));
+                Result r = session.runner().feed(sumIn, t).fetch(sumOut).run()) {
+            ((TFloat64) r.get(0)).asRawTensor().data().asDoubles().read(out);
+        }
+        return out;
     }
 
     /**

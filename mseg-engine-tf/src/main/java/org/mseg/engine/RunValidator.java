@@ -26,6 +26,9 @@ import org.mseg.datasets.metrics.SegmentationMetrics;
  * to the listeners ({@link TrainingListener#onValidation}, the first pictures through
  * {@link TrainingListener#onValidationPicture}) and written to {@code metrics.json}.
  *
+ * <p>In a cluster every task validates its share of each split and the counts are summed over the tasks
+ * ({@link #validate}); task 0 reports and writes the file.
+ *
  * <p>{@code metrics.json} is {@code {"mIoU": {"<dataset>": value, ...}}} on one line, written atomically through
  * {@link Json}; a dataset whose mIoU is undefined (NaN: no labelled pixel of any class it can score) has
  * {@code null}, which every JSON reader accepts, rather than a made-up number.
@@ -55,7 +58,8 @@ public final class RunValidator {
     }
 
     /**
-     * Validates every training dataset, tells the listeners, and writes {@code metricsFile}.
+     * Validates every training dataset, tells the listeners, and writes {@code metricsFile} (unless null: the tasks
+     * of a cluster other than 0).
      *
      * @return mIoU per dataset, in the run's dataset order
      */
@@ -68,23 +72,38 @@ public final class RunValidator {
                 l.onValidation(d, m.mIoU(), Map.of("mAcc", m.mAcc(), "allAcc", m.allAcc()));
             }
         }
-        writeMetrics(metricsFile, mIoU);
+        if (metricsFile != null) {
+            writeMetrics(metricsFile, mIoU);
+        }
         return mIoU;
     }
 
-    /** Center-crop validation of one dataset's val split, argmax in the training taxonomy. */
+    /**
+     * Center-crop validation of one dataset's val split, argmax in the training taxonomy.
+     *
+     * <p>In a cluster of {@code N} processes every task runs this together: the val loader plans {@code N} images
+     * per step and each task reads, predicts and counts only its own ({@link MultiDatasetLoader.Builder#rows}); the
+     * counts are then summed over the tasks, so every task returns the metrics of the whole split, equal to one
+     * process's. Only this task's first images become pictures.
+     */
     public SegmentationMetrics validate(Trainer trainer, String dataset, List<TrainingListener> listeners) {
         int h = setup.cropHeight();
         int w = setup.cropWidth();
         int count = TrainingSetup.splitSize(env, dataset, "val", listsFolder);
+        int tasks = trainer.cluster().map(ClusterSpec::size).orElse(1);
+        int task = trainer.cluster().map(ClusterSpec::taskIndex).orElse(0);
         IouAccumulator acc = new IouAccumulator(trainer.model().numClasses());
         try (MultiDatasetLoader val = MultiDatasetLoader.builder().environment(env).converter(setup.converter())
                 .dataRoot(dataRoot).listsFolder(listsFolder).target(setup.target())
-                .streams(List.of(new StreamSpec(dataset, "val", 1))).params(setup.transforms()).train(false)
-                .threads(loaderThreads).prefetch(2).seed(0L).build()) {
-            for (int i = 0; i < count; i++) {
+                .streams(List.of(new StreamSpec(dataset, "val", tasks))).rows(task, 1).params(setup.transforms())
+                .train(false).threads(loaderThreads).prefetch(2).seed(0L).build()) {
+            int steps = (count + tasks - 1) / tasks;
+            for (int i = 0; i < steps; i++) {
                 Batch b = val.next();
-                LabelBuffer pred = trainer.predict(b.images(), b.size(), h, w);
+                if ((long) i * tasks + task >= count) {
+                    continue; // past the split's end: the next epoch's image
+                }
+                LabelBuffer pred = trainer.predict(b.images(), b.rowCount(), h, w);
                 acc.add(pred, b.labels());
                 ValidationPictures.Picture picture = i < ValidationPictures.PER_DATASET && !listeners.isEmpty()
                         ? ValidationPictures.draw(b.images(), h, w, b.labels(), pred) : null;
@@ -95,9 +114,34 @@ public final class RunValidator {
                 }
             }
         }
+        if (tasks > 1) {
+            acc = sumOverTasks(trainer, acc);
+        }
         Set<Integer> excluded = setup.target() == LabelTarget.UNIVERSAL
                 ? setup.taxonomy().excludedIds().get(dataset) : Set.of();
         return acc.compute(excluded);
+    }
+
+    /** The counts of every task's share of a split, summed ({@link Trainer#sumAcrossTasks}). */
+    private static IouAccumulator sumOverTasks(Trainer trainer, IouAccumulator mine) {
+        int k = mine.numClasses();
+        double[] packed = new double[3 * k];
+        long[] intersection = mine.intersection();
+        long[] predicted = mine.predicted();
+        long[] target = mine.target();
+        for (int c = 0; c < k; c++) {
+            packed[c] = intersection[c];
+            packed[k + c] = predicted[c];
+            packed[2 * k + c] = target[c];
+        }
+        double[] sum = trainer.sumAcrossTasks(packed);
+        long[][] out = new long[3][k];
+        for (int part = 0; part < 3; part++) {
+            for (int c = 0; c < k; c++) {
+                out[part][c] = (long) sum[part * k + c];
+            }
+        }
+        return IouAccumulator.of(out[0], out[1], out[2]);
     }
 
     /**

@@ -229,6 +229,21 @@ public final class Trainer implements AutoCloseable {
         return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
 
+    /**
+     * The element-wise sum of {@code values} over every task of the cluster (each passes a vector of the same length;
+     * integers below 2^53 stay exact); a copy of {@code values} in one process.
+     */
+    public double[] sumAcrossTasks(double[] values) {
+        if (stepGraph.clusterSync().isEmpty()) {
+            return values.clone();
+        }
+        try {
+            return watchdog.guard("a sum over the tasks", () -> stepGraph.clusterSync().get().sum(session, values));
+        } catch (RuntimeException e) {
+            throw clusterFailure(e, "summing over the tasks");
+        }
+    }
+
     /** The cluster this trainer is a task of; empty in one process. */
     public Optional<ClusterSpec> cluster() {
         return server.map(TaskServer::cluster);

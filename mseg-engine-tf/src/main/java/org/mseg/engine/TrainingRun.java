@@ -240,14 +240,16 @@ public final class TrainingRun {
                     }
                     last = loop.run();
                 }
-                // every task has trained to max_iters before any leaves (and task 0 has saved the last checkpoint)
-                trainer.leaveCluster();
                 Duration trainingTime = Duration.ofNanos(System.nanoTime() - start);
-                // validation runs once: in one process, or on task 0
-                Map<String, Double> mIoU = writer && o.validate()
+                // validation runs once: the tasks of a cluster split every val split and sum their counts; task 0
+                // reports and writes metrics.json
+                Map<String, Double> mIoU = o.validate()
                         ? new RunValidator(env, setup, o.dataRoot(), o.listsFolder(), o.loaderThreads())
-                                .validateAll(trainer, all, o.runDirectory().resolve(METRICS_FILE))
+                                .validateAll(trainer, writer ? all : List.of(),
+                                        writer ? o.runDirectory().resolve(METRICS_FILE) : null)
                         : Map.of();
+                // no task leaves while another may still read its tensors (and task 0 has saved the last checkpoint)
+                trainer.leaveCluster();
                 return new Result(o.runDirectory(), trainer.iteration(), setup.maxIters(), mIoU,
                         last.or(() -> Checkpoints.latest(o.runDirectory())), trainingTime);
             }

@@ -47,6 +47,29 @@ public final class IouAccumulator {
         this.target = new long[numClasses];
     }
 
+    /**
+     * An accumulator holding these counts (e.g. summed over the processes of a cluster): per class, the pixels where
+     * prediction and target agree, the pixels predicted as it, and its target pixels.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length or hold a negative count
+     */
+    public static IouAccumulator of(long[] intersection, long[] predicted, long[] target) {
+        if (intersection.length != predicted.length || predicted.length != target.length) {
+            throw new IllegalArgumentException("count arrays of " + intersection.length + ", " + predicted.length
+                    + " and " + target.length + " classes");
+        }
+        IouAccumulator acc = new IouAccumulator(intersection.length);
+        for (int k = 0; k < intersection.length; k++) {
+            if (intersection[k] < 0 || predicted[k] < 0 || target[k] < 0) {
+                throw new IllegalArgumentException("negative count for class " + k);
+            }
+            acc.intersection[k] = intersection[k];
+            acc.predicted[k] = predicted[k];
+            acc.target[k] = target[k];
+        }
+        return acc;
+    }
+
     /** The number of classes {@code K}. */
     public int numClasses() {
         return numClasses;
