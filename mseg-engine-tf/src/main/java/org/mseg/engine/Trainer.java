@@ -61,10 +61,8 @@ public final class Trainer implements AutoCloseable {
 
     private final Graph graph;
     private final Session session;
-    /** This process's server when it is a task of a cluster; empty in one process. */
-    private final Optional<TaskServer> server;
-    /** Ends this task if a session run waits on the others longer than the peer timeout; null in one process. */
-    private final PeerWatchdog watchdog;
+    /** This process's part in a cluster (server, watchdog); null in one process. */
+    private final ClusterTask task;
     /** The step's graph: model, placeholders, losses, optimizer, strategy program, inference passes. */
     private final StepGraph stepGraph;
     private final int cropHeight;
@@ -83,8 +81,7 @@ public final class Trainer implements AutoCloseable {
                         b.gradientType, b.strategy.readsWholeBatch());
         ConfigProto config = sessionConfig(b, layout.local());
         // the server first: a task's devices and thread pools are the server's, and it must listen before peers call
-        this.server = b.cluster == null ? Optional.empty() : Optional.of(TaskServer.start(b.cluster, config));
-        this.watchdog = server.map(srv -> new PeerWatchdog(srv, b.peerTimeoutSeconds)).orElse(null);
+        this.task = b.cluster == null ? null : ClusterTask.start(b.cluster, config, b.peerTimeoutSeconds);
         Graph g = new Graph();
         try {
             this.stepGraph = StepGraph.build(g, new StepGraph.Settings(layout, b.slices, b.cropHeight,
@@ -94,13 +91,15 @@ public final class Trainer implements AutoCloseable {
             this.graph = g;
         } catch (RuntimeException | Error e) {
             g.close();
+            closeTask();
             throw e;
         }
         Session s;
         try {
-            s = server.isPresent() ? server.get().openSession(g, config) : new Session(g, config);
+            s = task != null ? task.openSession(g, config) : new Session(g, config);
         } catch (RuntimeException | Error e) {
             g.close();
+            closeTask();
             throw e;
         }
         this.session = s;
@@ -108,13 +107,15 @@ public final class Trainer implements AutoCloseable {
             // run the initializers now, so that a restore or weight import afterwards is not undone by autoInit
             s.initialize();
             b.initializer.accept(this);
-            if (stepGraph.clusterSync().isPresent()) {
-                joinCluster(stepGraph.clusterSync().get(), b.clusterCheck);
+            if (task != null) {
+                task.join(s, stepGraph.clusterSync().orElseThrow(), stepGraph.layout().localReplicas(), iteration,
+                        fingerprint(b.clusterCheck));
             }
             skippedSteps = stepGraph.lossScale().map(l -> l.read(s).skippedSteps()).orElse(0);
         } catch (RuntimeException | Error e) {
             s.close();
             g.close();
+            closeTask();
             throw e;
         }
     }
@@ -122,57 +123,6 @@ public final class Trainer implements AutoCloseable {
     /** The devices the step runs on. */
     public DevicePlan devices() {
         return stepGraph.devices();
-    }
-
-    /**
-     * Checks with every task that they train the same thing from the same step (the handshake), then gives every
-     * variable task 0's value (the broadcast).
-     */
-    private void joinCluster(ClusterSync sync, String setupCheck) {
-        ClusterSpec cluster = server.get().cluster();
-        long fingerprint = fingerprint(setupCheck);
-        double[] mine = {stepGraph.layout().localReplicas(), iteration, fingerprint >>> 24, fingerprint & 0xffffff};
-        long start = System.nanoTime();
-        server.get().awaitPeers(stepGraph.layout().timeoutSeconds());
-        double[][] all;
-        try {
-            all = watchdog.guard("the start-up handshake", () -> sync.handshake(session, mine));
-        } catch (RuntimeException e) {
-            throw clusterFailure(e, "joining the cluster");
-        }
-        List<String> problems = new ArrayList<>();
-        for (int t = 1; t < all.length; t++) {
-            String who = "task " + t + " (" + cluster.address(t) + ")";
-            if (all[t][0] != all[0][0]) {
-                problems.add(who + " runs " + (long) all[t][0] + " replicas (--devices) and task 0 runs "
-                        + (long) all[0][0] + ": every task needs the same number of devices");
-            }
-            if (all[t][1] != all[0][1]) {
-                problems.add(who + " starts after step " + (long) all[t][1] + " and task 0 after step "
-                        + (long) all[0][1] + ": every task must resume from the same checkpoint (the same --resume,"
-                        + " in a run folder every task sees, e.g. on a shared file system)");
-            }
-            if (all[t][2] != all[0][2] || all[t][3] != all[0][3]) {
-                problems.add(who + " trains a different setup than task 0 (model, batch layout, crop size, precision,"
-                        + " strategy, schedule, seed or allreduce_precision differ): start every task with the same"
-                        + " configuration and options");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new org.mseg.api.ConfigException("the tasks of the cluster do not match: "
-                    + String.join("; ", problems));
-        }
-        try {
-            watchdog.guard("the broadcast of task 0's variables", () -> {
-                sync.broadcast(session);
-                return null;
-            });
-        } catch (RuntimeException e) {
-            throw clusterFailure(e, "copying task 0's variables");
-        }
-        LOG.info("joined the cluster as task {} of {} in {} s; {} variables now hold task 0's values",
-                cluster.taskIndex(), cluster.size(), String.format(java.util.Locale.ROOT, "%.1f",
-                        (System.nanoTime() - start) / 1e9), sync.variables());
     }
 
     /** 48 bits of a hash of what every task must agree on. */
@@ -199,54 +149,16 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * A failed collective in a cluster, explained: the tasks that no longer accept connections (dead, or cut off) are
-     * named with their addresses; the run cannot go on in any task (TensorFlow aborts its collectives).
-     */
-    private TrainingException clusterFailure(RuntimeException e, String during) {
-        ClusterSpec cluster = server.get().cluster();
-        List<TaskServer.Unreachable> unreachable = server.get().probePeers(2000);
-        String tf = tensorFlowMessage(e);
-        String restart = "Restart every task with --resume RUN (or --resume auto) to continue from the last checkpoint";
-        if (!unreachable.isEmpty()) {
-            return new TrainingException("task " + cluster.taskIndex() + " stopped while " + during + ": "
-                    + String.join("; ", unreachable.stream().map(TaskServer.Unreachable::toString).toList())
-                    + (unreachable.size() == 1 ? " is" : " are") + " gone (dead, or unreachable over the network). "
-                    + restart + ". TensorFlow: " + tf, e);
-        }
-        return new TrainingException("task " + cluster.taskIndex() + " stopped while " + during + ": a collective"
-                + " with the other tasks failed, although every task still accepts connections (a task may be stuck,"
-                + " or slower than TRAIN.peer_timeout " + (int) stepGraph.layout().timeoutSeconds() + " s allows). "
-                + restart + ". TensorFlow: " + tf, e);
-    }
-
-    /** TensorFlow's error without its multi-line RPC details: the lines that say what failed, at most 300 chars. */
-    private static String tensorFlowMessage(RuntimeException e) {
-        if (e.getMessage() == null) {
-            return e.toString();
-        }
-        String text = String.join(" ", e.getMessage().lines().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("{") && !l.startsWith(":{")).toList());
-        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
-    }
-
-    /**
      * The element-wise sum of {@code values} over every task of the cluster (each passes a vector of the same length;
      * integers below 2^53 stay exact); a copy of {@code values} in one process.
      */
     public double[] sumAcrossTasks(double[] values) {
-        if (stepGraph.clusterSync().isEmpty()) {
-            return values.clone();
-        }
-        try {
-            return watchdog.guard("a sum over the tasks", () -> stepGraph.clusterSync().get().sum(session, values));
-        } catch (RuntimeException e) {
-            throw clusterFailure(e, "summing over the tasks");
-        }
+        return task == null ? values.clone() : task.sum(session, stepGraph.clusterSync().orElseThrow(), values);
     }
 
     /** The cluster this trainer is a task of; empty in one process. */
     public Optional<ClusterSpec> cluster() {
-        return server.map(TaskServer::cluster);
+        return Optional.ofNullable(task).map(ClusterTask::cluster);
     }
 
     /**
@@ -256,27 +168,16 @@ public final class Trainer implements AutoCloseable {
      * @throws TrainingException naming the tasks that are gone, if one died
      */
     public void leaveCluster() {
-        if (stepGraph.clusterSync().isEmpty()) {
-            return;
-        }
-        try {
-            watchdog.guard("the final barrier", () -> {
-                stepGraph.clusterSync().get().barrier(session);
-                return null;
-            });
-            Thread.sleep(LINGER_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            throw clusterFailure(e, "waiting for the other tasks to finish");
+        if (task != null) {
+            task.leave(session, stepGraph.clusterSync().orElseThrow());
         }
     }
 
-    /**
-     * How long a task stays after the final barrier: its peers may still be fetching the barrier's own tensors from
-     * it (a gRPC pull of a few bytes).
-     */
-    private static final long LINGER_MILLIS = 1500;
+    private void closeTask() {
+        if (task != null) {
+            task.close();
+        }
+    }
 
     private static ConfigProto sessionConfig(Builder b, DevicePlan devices) {
         ConfigProto.Builder c = ConfigProto.newBuilder()
@@ -469,17 +370,15 @@ public final class Trainer implements AutoCloseable {
                             .feed(stepGraph.optimizer().learningRate(), rate);
                 }
             };
-            try {
-                outcome = watchdog == null ? stepGraph.program().run(context)
-                        : watchdog.guard("training step " + (iteration + 1), () -> stepGraph.program().run(context));
-            } catch (TrainingException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                if (server.isEmpty()) {
+            if (task == null) {
+                outcome = stepGraph.program().run(context);
+            } else {
+                try {
+                    outcome = task.run("training step " + (iteration + 1), () -> stepGraph.program().run(context));
+                } catch (TrainingException e) {
+                    failed = true; // a lost peer aborts TensorFlow's collectives for good
                     throw e;
                 }
-                failed = true;
-                throw clusterFailure(e, "training step " + (iteration + 1));
             }
         }
         boolean skipped = false;
@@ -578,9 +477,7 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (watchdog != null) {
-            watchdog.stop();
-        }
+        closeTask();
         try {
             session.close();
         } finally {
