@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -59,14 +58,6 @@ final class LoopbackCluster implements AutoCloseable {
     /** The address of task {@code t}. */
     String address(int t) {
         return "127.0.0.1:" + ports[t];
-    }
-
-    /** {@code TF_CONFIG} of task {@code t}. */
-    String tfConfig(int t) {
-        String workers = Arrays.stream(ports).mapToObj(p -> "\"127.0.0.1:" + p + "\"")
-                .collect(Collectors.joining(","));
-        return "{\"cluster\": {\"worker\": [" + workers + "]}, \"task\": {\"type\": \"worker\", \"index\": " + t
-                + "}}";
     }
 
     /**

@@ -67,11 +67,7 @@ final class ProcessBench {
         } catch (IllegalStateException e) {
             throw new TrainingException("bench train --processes: " + e.getMessage(), e);
         } finally {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            org.mseg.engine.checkpoint.Checkpoints.deleteRecursively(dir);
         }
     }
 

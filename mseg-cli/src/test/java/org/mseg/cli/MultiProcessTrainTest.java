@@ -50,18 +50,24 @@ class MultiProcessTrainTest {
             @TempDir Path tmp) throws Exception {
         // standard also validates: split over the two tasks, it must give one process's metrics.json
         boolean validate = strategy.equals("standard");
-        String validation = validate ? "--set=tensorboard=False" : "--no-validate";
+        List<String> common = new ArrayList<>(List.of("train", "--strategy", strategy, "--max-iters",
+                String.valueOf(steps)));
+        if (!validate) {
+            common.add("--no-validate");
+        }
         Path reference = tmp.resolve("one-process");
         CliTest.withHome(home, () -> {
-            CliTest.Run r = CliTest.run("train", "--strategy", strategy, "--devices", "cpu:2", "--max-iters",
-                    String.valueOf(steps), validation, "--quiet", "--out", reference.toString());
+            List<String> args = new ArrayList<>(common);
+            args.addAll(List.of("--devices", "cpu:2", "--quiet", "--out", reference.toString()));
+            CliTest.Run r = CliTest.run(args.toArray(String[]::new));
             assertEquals(0, r.code(), r.err());
         });
         Path run = tmp.resolve("two-processes");
         try (LoopbackCluster cluster = LoopbackCluster.of(tmp.resolve("cluster"), 2)) {
-            start(cluster, t -> List.of("train", "--strategy", strategy, "--devices", "cpu:1", "--max-iters",
-                    String.valueOf(steps), validation, "--set", "print_freq=1", "--peer-timeout", "120", "--out",
+            List<String> args = new ArrayList<>(common);
+            args.addAll(List.of("--devices", "cpu:1", "--set", "print_freq=1", "--peer-timeout", "120", "--out",
                     run.toString()));
+            start(cluster, t -> args);
             int[] codes = cluster.awaitAll(400);
             String out0 = cluster.output(0);
             String out1 = cluster.output(1);
@@ -211,7 +217,15 @@ class MultiProcessTrainTest {
             List<String> command = new ArrayList<>(javaCommand());
             command.addAll(args.apply(t));
             return command;
-        }, t -> java.util.Map.of("TF_CONFIG", cluster.tfConfig(t), "TF_CPP_MIN_LOG_LEVEL", "2"));
+        }, t -> java.util.Map.of("TF_CONFIG", tfConfig(cluster, t), "TF_CPP_MIN_LOG_LEVEL", "2"));
+    }
+
+    /** {@code TF_CONFIG} of task {@code t}: the cluster's workers in task order. */
+    private static String tfConfig(LoopbackCluster cluster, int t) {
+        String workers = String.join(",", java.util.Arrays.stream(cluster.addresses().split(","))
+                .map(a -> "\"" + a + "\"").toList());
+        return "{\"cluster\": {\"worker\": [" + workers + "]}, \"task\": {\"type\": \"worker\", \"index\": " + t
+                + "}}";
     }
 
     /** {@code java ... --module org.mseg.cli/org.mseg.cli.Main} on this test's module path. */

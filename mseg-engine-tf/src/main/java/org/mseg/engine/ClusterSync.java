@@ -44,8 +44,6 @@ final class ClusterSync {
     private static final int KEY_BASE = 1 << 24;
 
     private final ReplicaLayout layout;
-    private final Placeholder<TFloat64> handshakeIn;
-    private final Operand<TFloat64> handshakeOut;
     private final Op broadcast;
     private final Operand<TFloat32> barrier;
     private final Placeholder<TFloat64> sumIn;
@@ -65,9 +63,6 @@ final class ClusterSync {
         this.variables = vars.size();
         Collectives c = Collectives.group(layout.tasks(), GROUP_KEY, KEY_BASE,
                 layout.local().usesGpu() ? "nccl" : "ring");
-        this.handshakeIn = tf.withName("cluster_handshake").placeholder(TFloat64.class,
-                Placeholder.shape(Shape.of((long) layout.tasks() * FIELDS)));
-        this.handshakeOut = c.sum(tf, handshakeIn, "handshake", "handshake");
         boolean chief = layout.task() == 0;
         List<Op> assigns = new ArrayList<>();
         for (GraphOperation v : vars) {
@@ -114,13 +109,10 @@ final class ClusterSync {
         if (mine.length != FIELDS) {
             throw new IllegalArgumentException(FIELDS + " fields expected, got " + mine.length);
         }
+        // every task's numbers at its own slot, zeros elsewhere: the sum is everyone's
         double[] in = new double[layout.tasks() * FIELDS];
         System.arraycopy(mine, 0, in, layout.task() * FIELDS, FIELDS);
-        double[] all = new double[in.length];
-        try (TFloat64 t = TFloat64.tensorOf(Shape.of(in.length), DataBuffers.of(in, true, false));
-                Result r = session.runner().feed(handshakeIn, t).fetch(handshakeOut).run()) {
-            ((TFloat64) r.get(0)).asRawTensor().data().asDoubles().read(all);
-        }
+        double[] all = sum(session, in);
         double[][] out = new double[layout.tasks()][FIELDS];
         for (int task = 0; task < layout.tasks(); task++) {
             System.arraycopy(all, task * FIELDS, out[task], 0, FIELDS);

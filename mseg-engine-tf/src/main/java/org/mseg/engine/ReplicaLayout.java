@@ -1,7 +1,11 @@
 package org.mseg.engine;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TFloat16;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * Where a training step's replicas are: this process's devices ({@code local}, one replica each) and its place among
@@ -53,21 +57,37 @@ record ReplicaLayout(DevicePlan local, int task, int tasks, float timeoutSeconds
     }
 
     /**
+     * The split of a step of {@code rows} crops over this process's replicas ({@link Towers#rowsOf} over the replicas
+     * of every process): {@code [0]} their first rows, {@code [1]} their row counts.
+     */
+    int[][] localRows(int rows) {
+        int[] offsets = new int[totalReplicas()];
+        int[] counts = new int[totalReplicas()];
+        Towers.rowsOf(rows, totalReplicas(), offsets, counts);
+        int from = firstReplica();
+        return new int[][] {Arrays.copyOfRange(offsets, from, from + localReplicas()),
+            Arrays.copyOfRange(counts, from, from + localReplicas())};
+    }
+
+    /**
      * The rows of a step of {@code rows} crops that this process is fed, {@code {first, count}}: all of them, or the
-     * contiguous rows of its replicas ({@link Towers#rowsOf}).
+     * contiguous rows of its replicas.
      */
     int[] fedRows(int rows) {
         if (wholeBatch || !distributed()) {
             return new int[] {0, rows};
         }
-        int[] offsets = new int[totalReplicas()];
-        int[] counts = new int[totalReplicas()];
-        Towers.rowsOf(rows, totalReplicas(), offsets, counts);
-        int count = 0;
-        for (int r = firstReplica(); r < firstReplica() + localReplicas(); r++) {
-            count += counts[r];
-        }
-        return new int[] {offsets[firstReplica()], count};
+        int[][] local = localRows(rows);
+        return new int[] {local[0][0], Arrays.stream(local[1]).sum()};
+    }
+
+    /** The type gradients travel in between replicas: null for float32, else bfloat16 or float16. */
+    Class<? extends TNumber> gradientWireType() {
+        return switch (gradientType) {
+            case "bf16" -> TBfloat16.class;
+            case "fp16" -> TFloat16.class;
+            default -> null;
+        };
     }
 
     /** Whether the replicas span several processes. */

@@ -98,8 +98,7 @@ final class StepGraph {
             loss = SegmentationLoss.build(tf, forward.logits(), labels, slices, b.ignoreLabel());
             aux = forward.auxLogits().map(a -> SegmentationLoss.build(tf, a, labels, slices, b.ignoreLabel()));
         } else {
-            Towers t = new Towers(g, tf, layout, model, images, labels, fedRows[0], slices, precision,
-                    b.ignoreLabel());
+            Towers t = new Towers(g, tf, layout, model, images, labels, slices, precision, b.ignoreLabel());
             this.towers = Optional.of(t);
             forward = t.forward();
             loss = t.loss();

@@ -183,7 +183,7 @@ public final class TaskServer {
         long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
         long nextLog = System.nanoTime() + 10_000_000_000L;
         while (true) {
-            String missing = unreachablePeers(1000);
+            String missing = String.join("; ", probePeers(1000).stream().map(Unreachable::toString).toList());
             if (missing.isEmpty()) {
                 return;
             }
@@ -245,10 +245,5 @@ public final class TaskServer {
             }
         }
         return out;
-    }
-
-    /** {@link #probePeers} as text, {@code task I at host:port (reason); ...}; empty if every task answers. */
-    public String unreachablePeers(int timeoutMillis) {
-        return String.join("; ", probePeers(timeoutMillis).stream().map(Unreachable::toString).toList());
     }
 }

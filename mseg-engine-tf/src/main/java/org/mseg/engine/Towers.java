@@ -22,8 +22,6 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.types.TBfloat16;
-import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TIntegral;
@@ -73,24 +71,22 @@ final class Towers {
     }
 
     /**
-     * @param images   the rows of the step fed to this process, from {@code firstFed} on (every row, or its replicas')
-     * @param firstFed the step's row that {@code images} and {@code labels} start with
+     * @param images the rows of the step fed to this process ({@link ReplicaLayout#fedRows}: every row, or its
+     *               replicas')
      */
     Towers(Graph graph, Ops head, ReplicaLayout layout, GraphModel model, Operand<TFloat32> images,
-            Operand<? extends TIntegral> labels, int firstFed, List<DatasetSlice> slices, Precision precision,
-            int ignoreLabel) {
+            Operand<? extends TIntegral> labels, List<DatasetSlice> slices, Precision precision, int ignoreLabel) {
         this.graph = graph;
         this.layout = layout;
         this.plan = layout.local();
         this.head = head;
         int n = plan.replicas();
         this.rows = slices.stream().mapToInt(DatasetSlice::count).sum();
-        // the split over every replica of every process; this process's towers take theirs
-        int[] allOffsets = new int[layout.totalReplicas()];
-        int[] allCounts = new int[layout.totalReplicas()];
-        rowsOf(rows, layout.totalReplicas(), allOffsets, allCounts);
-        this.offsets = java.util.Arrays.copyOfRange(allOffsets, layout.firstReplica(), layout.firstReplica() + n);
-        this.counts = java.util.Arrays.copyOfRange(allCounts, layout.firstReplica(), layout.firstReplica() + n);
+        // this process's towers' share of the split over every replica of every process
+        int[][] local = layout.localRows(rows);
+        this.offsets = local[0];
+        this.counts = local[1];
+        int firstFed = layout.fedRows(rows)[0];
         // no timeout_seconds: see PeerWatchdog for why, and for what notices a hung peer instead
         this.collectives = Collectives.create(layout.totalReplicas(), plan.usesGpu() ? "nccl" : "ring");
         for (String d : plan.devices()) {
@@ -332,7 +328,8 @@ final class Towers {
                 }
                 contributions.add(flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0)));
             }
-            Operand<TFloat32> sum = reduceGradients("gradients " + call + " bucket " + bucket, contributions, lane);
+            Operand<TFloat32> sum = reduce("gradients " + call + " bucket " + bucket, contributions, lane,
+                    layout.gradientWireType());
             long at = 0;
             for (int i = start; i < end; i++) {
                 long n = variables.get(i).shape().size();
@@ -342,34 +339,6 @@ final class Towers {
             }
         }
         return List.of(sums);
-    }
-
-    /**
-     * {@link #reduce} of gradient buckets in the layout's gradient type: each replica rounds its contribution to
-     * bfloat16 or float16 on its device, the sum travels in that type, and the first device widens it again.
-     */
-    private Operand<TFloat32> reduceGradients(String name, List<Operand<TFloat32>> contributions, String lane) {
-        Class<? extends TNumber> type = switch (layout.gradientType()) {
-            case "bf16" -> TBfloat16.class;
-            case "fp16" -> TFloat16.class;
-            default -> null;
-        };
-        if (type == null) {
-            return reduce(name, contributions, lane);
-        }
-        List<Op> others = new ArrayList<>();
-        Operand<? extends TNumber> first = null;
-        for (int r = 0; r < contributions.size(); r++) {
-            Ops tf = onDevice.get(r);
-            Operand<? extends TNumber> narrow = tf.dtypes.cast(contributions.get(r), type);
-            Operand<? extends TNumber> member = collectives.sum(tf, narrow, name, lane);
-            if (r == 0) {
-                first = member;
-            } else {
-                others.add(tf.identity(member));
-            }
-        }
-        return head.withControlDependencies(others).dtypes.cast(first, TFloat32.class);
     }
 
     @SuppressWarnings("unchecked")
@@ -411,11 +380,8 @@ final class Towers {
                 for (int r = 0; r < plan.replicas(); r++) {
                     Ops tf = onDevice.get(r);
                     Operand<TFloat32> zeros = tf.fill(tf.constant(new long[] {size}), tf.constant(0f));
-                    Operand<? extends TNumber> sent = switch (layout.gradientType()) {
-                        case "bf16" -> tf.dtypes.cast(zeros, TBfloat16.class);
-                        case "fp16" -> tf.dtypes.cast(zeros, TFloat16.class);
-                        default -> zeros;
-                    };
+                    Class<? extends TNumber> wire = layout.gradientWireType();
+                    Operand<? extends TNumber> sent = wire == null ? zeros : tf.dtypes.cast(zeros, wire);
                     all.add(tf.identity(collectives.unorderedSum(tf, sent, "all-reduce probe bucket " + b)));
                 }
             }
@@ -434,18 +400,32 @@ final class Towers {
      * member (control dependencies), so no member waits for a partner that is never run.
      */
     private Operand<TFloat32> reduce(String name, List<Operand<TFloat32>> contributions, String lane) {
+        return reduce(name, contributions, lane, null);
+    }
+
+    /**
+     * {@link #reduce(String, List, String)} travelling in {@code wire} (bfloat16 or float16; null: float32): each
+     * tower rounds its contribution on its device, and the first device widens the sum again.
+     */
+    @SuppressWarnings("unchecked")
+    private Operand<TFloat32> reduce(String name, List<Operand<TFloat32>> contributions, String lane,
+            Class<? extends TNumber> wire) {
         List<Op> others = new ArrayList<>();
-        Operand<TFloat32> first = null;
+        Operand<? extends TNumber> first = null;
         for (int r = 0; r < contributions.size(); r++) {
-            Operand<TFloat32> member = lane != null ? collectives.sum(onDevice.get(r), contributions.get(r), name, lane)
-                    : collectives.unorderedSum(onDevice.get(r), contributions.get(r), name);
+            Ops tf = onDevice.get(r);
+            Operand<? extends TNumber> sent = wire == null ? contributions.get(r)
+                    : tf.dtypes.cast(contributions.get(r), wire);
+            Operand<? extends TNumber> member = lane != null ? collectives.sum(tf, sent, name, lane)
+                    : collectives.unorderedSum(tf, sent, name);
             if (r == 0) {
                 first = member;
             } else {
-                others.add(onDevice.get(r).identity(member));
+                others.add(tf.identity(member));
             }
         }
-        return head.withControlDependencies(others).identity(first);
+        Ops after = head.withControlDependencies(others);
+        return wire == null ? (Operand<TFloat32>) after.identity(first) : after.dtypes.cast(first, TFloat32.class);
     }
 
     /** One tower's view of the other towers, for its forward pass's BN statistics. */
