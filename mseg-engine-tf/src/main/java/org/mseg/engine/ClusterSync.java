@@ -44,10 +44,14 @@ final class ClusterSync {
     private static final int KEY_BASE = 1 << 24;
 
     private final ReplicaLayout layout;
+    private final Placeholder<TFloat64> handshakeIn;
+    private final Operand<TFloat64> handshakeOut;
     private final Op broadcast;
     private final Operand<TFloat32> barrier;
     private final Placeholder<TFloat64> sumIn;
     private final Operand<TFloat64> sumOut;
+    /** The length every {@link #sum} passes (-1 before the first). */
+    private int sumLength = -1;
     private final int variables;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -82,21 +86,38 @@ final class ClusterSync {
         }
         this.broadcast = tf.withControlDependencies(assigns).noOp();
         this.barrier = c.sum(tf, tf.constant(1f), "barrier", "barrier");
+        // a collective instance keeps the shape of its first run, so the handshake has its own, not sum's
+        this.handshakeIn = tf.withName("cluster_handshake").placeholder(TFloat64.class,
+                Placeholder.shape(Shape.of((long) layout.tasks() * FIELDS)));
+        this.handshakeOut = c.sum(tf, handshakeIn, "handshake", "handshake");
         this.sumIn = tf.withName("cluster_sum").placeholder(TFloat64.class, Placeholder.shape(Shape.of(-1)));
         this.sumOut = c.sum(tf, sumIn, "sum", "sum");
     }
 
     /**
      * The element-wise sum over every task of a vector of the same length in each (integers below 2^53 stay exact),
-     * e.g. the validation counts of each task's share of the images.
+     * e.g. the validation counts of each task's share of the images. TensorFlow fixes a collective's shape at its first
+     * run, so every call passes the same length.
+     *
+     * @throws IllegalArgumentException if {@code mine} has another length than in the first call
      */
     double[] sum(Session session, double[] mine) {
-        double[] out = new double[mine.length];
-        try (TFloat64 t = TFloat64.tensorOf(Shape.of(mine.length), DataBuffers.of(mine, true, false));
-                Result r = session.runner().feed(sumIn, t).fetch(sumOut).run()) {
-            ((TFloat64) r.get(0)).asRawTensor().data().asDoubles().read(out);
+        if (sumLength < 0) {
+            sumLength = mine.length;
+        } else if (mine.length != sumLength) {
+            throw new IllegalArgumentException("sums over the tasks have " + sumLength + " values (the first call's),"
+                    + " got " + mine.length);
         }
-        return out;
+        return run(session, sumIn, sumOut, mine);
+    }
+
+    private static double[] run(Session session, Placeholder<TFloat64> in, Operand<TFloat64> out, double[] values) {
+        double[] result = new double[values.length];
+        try (TFloat64 t = TFloat64.tensorOf(Shape.of(values.length), DataBuffers.of(values, true, false));
+                Result r = session.runner().feed(in, t).fetch(out).run()) {
+            ((TFloat64) r.get(0)).asRawTensor().data().asDoubles().read(result);
+        }
+        return result;
     }
 
     /**
@@ -112,7 +133,7 @@ final class ClusterSync {
         // every task's numbers at its own slot, zeros elsewhere: the sum is everyone's
         double[] in = new double[layout.tasks() * FIELDS];
         System.arraycopy(mine, 0, in, layout.task() * FIELDS, FIELDS);
-        double[] all = sum(session, in);
+        double[] all = run(session, handshakeIn, handshakeOut, in);
         double[][] out = new double[layout.tasks()][FIELDS];
         for (int task = 0; task < layout.tasks(); task++) {
             System.arraycopy(all, task * FIELDS, out[task], 0, FIELDS);
